@@ -24,10 +24,42 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest import run_ingest
+    from skillcheck.config import get_settings
+
+    summary = run_ingest(get_settings(), force=args.force, progress=not args.quiet)
+    print(summary.line())
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from skillcheck.ask import run_ask
+
+    return run_ask(args)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from skillcheck.evaluation import run_eval
+
+    return run_eval(args)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 50:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 50)")
+    return value
+
+
 def _cmd_assess(args: argparse.Namespace) -> int:
     from skillcheck.rules.cli import run_assess
 
-    return run_assess(args)
+    status: int = run_assess(args)
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +68,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"skillcheck {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("assess", help="check a profile against the 149212 criteria (JSON in, JSON out)")
+    p = sub.add_parser("ingest", help="build the vector store from corpus/ (idempotent, atomic)")
+    p.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("ask", help="ask a question; answered with citations to the sources")
+    p.add_argument("question", nargs="?", help="the question; omitted: one per line on stdin")
+    p.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    p.add_argument("--offline", action="store_true", help="never call a language model")
+    p.add_argument("--top-k", type=_positive_int, default=None, metavar="N", help="passages (1-50)")
+    p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("eval", help="retrieval recall@1/@4 and MRR: dense, BM25 and hybrid")
+    p.add_argument("--questions", default=None, help="the question set (YAML)")
+    p.add_argument("--min-recall", type=float, default=0.95, help="hybrid recall@4 floor")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser(
+        "assess", help="check a profile against the 149212 criteria (JSON in, JSON out)"
+    )
     p.add_argument("file", nargs="?", help="the profile as JSON; '-' reads stdin")
     p.add_argument("--format", choices=["json", "text"], default="json")
     p.add_argument("--schema", action="store_true", help="print the input JSON Schema and exit")

@@ -1,0 +1,176 @@
+"""The offline answer: the sources' own sentences that best answer a question, each cited.
+
+With no language model, skillcheck never paraphrases: it picks the most relevant
+sentences (or list items, shown after the line that introduces their list) from the
+top passages, quotes them verbatim with their ``[n]`` marker, and lists the
+numbered sources. Every marker maps to a retrieved passage by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from skillcheck.corpus import split_sentences
+from skillcheck.embeddings import Embedder, Vectors
+from skillcheck.retrieval import Hit, tokenize
+
+Vector = Vectors
+MAX_SENTENCES = 3
+#: A sentence is kept when it scores at least this share of the best one.
+RELATIVE_FLOOR = 0.75
+_ELIGIBILITY = re.compile(
+    r"\b(eligib\w*|qualify|am i|will i|do i (meet|pass|get)|my (chances|profile)|"
+    r"positive (assessment|outcome)|assess me)\b",
+    re.IGNORECASE,
+)
+ELIGIBILITY_NOTE = (
+    "Whether your own qualifications and jobs meet these criteria is decided by the "
+    "eligibility check, not by this answer: run `skillcheck assess` (or use the form in the app)."
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of a hit's chunk, with the list intro it needs, if any."""
+
+    hit_n: int
+    start: int  # offsets in the source text
+    end: int
+    text: str
+    intro: str | None
+    score: float
+
+
+@dataclass
+class Answer:
+    """An answer with its numbered citations (``[n]`` markers in ``text``)."""
+
+    text: str
+    mode: str
+    citations: list[dict[str, Any]]
+    quotes: list[Quote] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` shape of ``skillcheck ask``."""
+        return {
+            "answer": self.text,
+            "mode": self.mode,
+            "citations": self.citations,
+            "notices": self.notices,
+        }
+
+
+def is_eligibility_question(question: str) -> bool:
+    """True when the question asks for a determination about the asker."""
+    return bool(_ELIGIBILITY.search(question))
+
+
+def _is_heading(sentence: str, lines: list[str]) -> bool:
+    return sentence in lines and not sentence.rstrip().endswith((".", ":")) and len(sentence) < 60
+
+
+def _candidates(hit: Hit, n: int) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, text, intro) of each sentence or list item worth quoting."""
+    text = hit.chunk.text
+    lines = text.splitlines()
+    out = []
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        line_start = text.rfind("\n", 0, s) + 1
+        line = text[line_start : text.find("\n", s) if "\n" in text[s:] else len(text)]
+        is_item = line.lstrip().startswith(("•", "- ", "* "))
+        intro = None
+        if is_item:
+            before = [ln for ln in text[:line_start].splitlines() if ln.strip()]
+            intros = [ln.strip() for ln in before if ln.rstrip().endswith(":")]
+            intro = intros[-1] if intros else None
+        elif len(sentence.split()) < 4 or _is_heading(sentence, lines):
+            continue  # a heading or a table fragment, not a statement
+        if sentence.rstrip().endswith(":"):
+            continue  # a list intro alone says nothing
+        out.append((hit.chunk.start + s, hit.chunk.start + e, sentence, intro))
+    return out
+
+
+_CACHE: OrderedDict[tuple[str, int, int, str], Vector] = OrderedDict()
+_CACHE_SIZE = 50_000
+
+
+def _sentence_vectors(embedder: Embedder, spans: list[tuple[int, int, str]]) -> list[Vector]:
+    """Embeddings of candidate sentences, cached per model and text (LRU)."""
+    keys = [(embedder.model_id, s, e, t) for s, e, t in spans]
+    missing = [k for k in dict.fromkeys(keys) if k not in _CACHE]
+    if missing:
+        for key, vec in zip(
+            missing, embedder.embed_documents([k[3] for k in missing]), strict=True
+        ):
+            _CACHE[key] = vec
+    out = []
+    for key in keys:
+        _CACHE.move_to_end(key)
+        out.append(_CACHE[key])
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return out
+
+
+def extractive_answer(
+    question: str, hits: list[Hit], embedder: Embedder, max_sentences: int = MAX_SENTENCES
+) -> Answer:
+    """Quote the sentences of ``hits`` that best answer ``question``, each with its [n]."""
+    citations = [h.citation(n) for n, h in enumerate(hits, 1)]
+    if not hits:
+        return Answer(
+            "The sources do not answer this question: nothing relevant was found in the "
+            "ANZSCO or VETASSESS pages.",
+            "offline",
+            [],
+        )
+    cands: list[tuple[int, int, int, str, str | None]] = []
+    for n, hit in enumerate(hits, 1):
+        cands.extend((n, s, e, t, i) for s, e, t, i in _candidates(hit, n))
+    if not cands:
+        cands = [(1, hits[0].chunk.start, hits[0].chunk.end, hits[0].chunk.text, None)]
+    q_vec = embedder.embed_query(question)
+    vecs = _sentence_vectors(embedder, [(s, e, f"{i} {t}" if i else t) for _, s, e, t, i in cands])
+    q_terms = set(tokenize(question))
+    scores = []
+    for (n, _, _, t, intro), vec in zip(cands, vecs, strict=True):
+        overlap = len(q_terms & set(tokenize(f"{intro or ''} {t}"))) / max(len(q_terms), 1)
+        rank_prior = 1.0 / (n + 1)
+        scores.append(float(np.dot(q_vec, vec)) + 0.3 * overlap + 0.15 * rank_prior)
+    order = sorted(range(len(cands)), key=lambda i: -scores[i])
+    best = scores[order[0]]
+    chosen = [i for i in order if scores[i] >= best * RELATIVE_FLOOR][:max_sentences]
+    quotes = [
+        Quote(cands[i][0], cands[i][1], cands[i][2], cands[i][3], cands[i][4], scores[i])
+        for i in chosen
+    ]
+    lines: list[str] = []
+    merged: dict[tuple[int, str], int] = {}
+    for q in quotes:
+        if q.intro is not None and (q.hit_n, q.intro) in merged:
+            at = merged[(q.hit_n, q.intro)]
+            lines[at] = lines[at].replace(f" [{q.hit_n}]", f"; {q.text} [{q.hit_n}]")
+            continue
+        if q.intro is not None:
+            merged[(q.hit_n, q.intro)] = len(lines)
+        body = f"{q.intro} {q.text}" if q.intro else q.text
+        lines.append(f"- {body} [{q.hit_n}]")
+    sources = [
+        f'[{c["n"]}] {c["title"]} ({c["publisher"]}), section "{c["section"]}"'
+        + ("; note: not the latest ANZSCO release" if not c["latest_release"] else "")
+        for c in citations
+    ]
+    text = "From the sources:\n" + "\n".join(lines) + "\n\nSources:\n" + "\n".join(sources)
+    notices = ["offline mode: quoted from the sources, no language model"]
+    if is_eligibility_question(question):
+        text += "\n\n" + ELIGIBILITY_NOTE
+        notices.append("eligibility question: use the eligibility check")
+    return Answer(text, "offline", citations, quotes, notices)

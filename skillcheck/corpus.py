@@ -1,0 +1,324 @@
+"""The corpus: the manifest, the source texts, and their structure-aware chunks.
+
+Every chunk is a verbatim slice ``text[start:end]`` of its source file, so a citation
+can show and highlight the exact passage. Chunks follow the page's structure: a
+heading travels with the paragraphs under it, a list travels whole with the line
+that introduces it, and navigation boilerplate (the manifest's ``boilerplate``
+patterns) is never part of a chunk. Nothing kept is ever changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from skillcheck.errors import CorpusError
+
+MANIFEST = "manifest.yaml"
+#: A chunk grows block by block up to about this many characters.
+MAX_CHUNK_CHARS = 700
+_BULLET = re.compile(r"^\s*[•\-\*]\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(])")
+#: "Skill Level: 2", "ANZSCO Code: 149212 / Group C": a labelled value, not a heading.
+_LABELLED_VALUE = re.compile(r"^[A-Za-z][\w ]{0,40}: \S")
+#: "4", "1-3": a fragment of a lost table, named after its parent heading.
+_FRAGMENT = re.compile(r"^[\d\s\-–*]{1,5}$")
+
+
+class SourceMeta(BaseModel):
+    """One manifest entry: what a source text is and where it came from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    file: str
+    sha256: str
+    title: str
+    short_title: str
+    publisher: str
+    kind: str
+    occupation_codes: list[str]
+    description: str
+    latest_release: bool
+    release_note: str | None = None
+    url: str | None = None
+    seed_file: str | None = None
+    captured: str
+    capture_note: str | None = None
+
+
+class Manifest(BaseModel):
+    """The corpus manifest: the sources and the boilerplate line patterns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    sources: list[SourceMeta]
+    boilerplate: list[str] = []
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source text with its metadata."""
+
+    meta: SourceMeta
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a source: ``source.text[start:end] == text``."""
+
+    id: str
+    source_id: str
+    section: str
+    start: int
+    end: int
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def embed_text(self) -> str:
+        """What is embedded and indexed: the passage with its title and section as context."""
+        return f"{self.meta.get('short_title', self.source_id)} | {self.section}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a quoted span sits: its chunk and its character offsets in the source."""
+
+    chunk_id: str
+    source_id: str
+    section: str
+    start: int
+    end: int
+
+
+def load_manifest(corpus_dir: Path) -> Manifest:
+    """Read and validate ``manifest.yaml``; a wrong manifest raises :class:`CorpusError`."""
+    path = corpus_dir / MANIFEST
+    if not path.is_file():
+        raise CorpusError(f"{path}: the corpus manifest is missing")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        manifest = Manifest.model_validate(raw)
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CorpusError(f"{path}: {where}: {first['msg']}") from None
+    ids = [s.id for s in manifest.sources]
+    if len(ids) != len(set(ids)):
+        raise CorpusError(f"{path}: duplicate source id")
+    for pattern in manifest.boilerplate:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise CorpusError(f"{path}: boilerplate pattern {pattern!r}: {exc}") from None
+    return manifest
+
+
+def load_sources(corpus_dir: Path) -> list[Source]:
+    """Every source of the manifest, its file read and its sha256 checked."""
+    manifest = load_manifest(corpus_dir)
+    sources = []
+    for meta in manifest.sources:
+        path = corpus_dir / meta.file
+        if not path.is_file():
+            raise CorpusError(f"{path}: listed in the manifest but missing")
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != meta.sha256:
+            raise CorpusError(
+                f"{path}: sha256 {digest[:12]}... does not match the manifest's "
+                f"{meta.sha256[:12]}...; update the manifest if the change is intended"
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CorpusError(f"{path}: not UTF-8 text") from None
+        sources.append(Source(meta=meta, text=text))
+    return sources
+
+
+@dataclass
+class _Block:
+    start: int
+    end: int
+    lines: list[str]
+
+    @property
+    def is_list(self) -> bool:
+        return all(_BULLET.match(line) for line in self.lines)
+
+    @property
+    def is_heading(self) -> bool:
+        line = self.lines[0].strip()
+        return (
+            len(self.lines) == 1
+            and not self.is_list
+            and len(line) <= 90
+            and not line.endswith((".", ":"))
+            and not _LABELLED_VALUE.match(line)
+            and not line.startswith("*")  # a footnote, not a heading
+        )
+
+    @property
+    def is_intro(self) -> bool:
+        return not self.is_list and self.lines[-1].rstrip().endswith(":")
+
+
+def _blocks(text: str, boilerplate: list[re.Pattern[str]]) -> list[_Block]:
+    """Runs of non-blank, non-boilerplate lines, with their offsets in ``text``."""
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line = raw.rstrip("\r\n")
+        start, pos = pos, pos + len(raw)
+        stripped = line.strip()
+        if not stripped or any(p.match(stripped) for p in boilerplate):
+            current = None
+            continue
+        # the span runs from the first to the last non-space character of the line
+        lstart = start + (len(line) - len(line.lstrip()))
+        lend = start + len(line.rstrip())
+        if current is None:
+            current = _Block(lstart, lend, [line])
+            blocks.append(current)
+        else:
+            current.end = lend
+            current.lines.append(line)
+    return blocks
+
+
+def _chunk_id(source_id: str, text: str) -> str:
+    digest = hashlib.sha256(f"{source_id}\n{text}".encode()).hexdigest()[:16]
+    return f"{source_id}:{digest}"
+
+
+def chunk_source(source: Source, boilerplate: list[str]) -> list[Chunk]:
+    """Split one source into chunks that keep headings and lists with their context."""
+    patterns = [re.compile(p) for p in boilerplate]
+    blocks = _blocks(source.text, patterns)
+    groups: list[tuple[str, list[_Block]]] = []
+    heading = parent = source.meta.title
+    current: list[_Block] = []
+
+    def flush() -> None:
+        nonlocal current
+        if current and not all(b.is_heading for b in current):
+            groups.append((heading, current))
+        current = []
+
+    for i, block in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if block.is_heading and nxt is not None:
+            # a heading opens a new chunk, unless it follows another heading
+            if current and not all(b.is_heading for b in current):
+                flush()
+            title = block.lines[0].strip()
+            if _FRAGMENT.match(title):
+                heading = f"{parent} > {title}"
+            else:
+                heading = parent = title
+            current.append(block)
+            continue
+        joins_list = block.is_list and current and current[-1].is_intro
+        if current and not joins_list and not all(b.is_heading for b in current):
+            grown = block.end - current[0].start
+            if grown > MAX_CHUNK_CHARS or block.is_intro:
+                flush()
+        current.append(block)
+    flush()
+
+    chunks = []
+    meta = {
+        "title": source.meta.title,
+        "short_title": source.meta.short_title,
+        "publisher": source.meta.publisher,
+        "latest_release": source.meta.latest_release,
+    }
+    for section, group in groups:
+        start, end = group[0].start, group[-1].end
+        text = source.text[start:end]
+        chunks.append(
+            Chunk(
+                id=_chunk_id(source.meta.id, text),
+                source_id=source.meta.id,
+                section=section,
+                start=start,
+                end=end,
+                text=text,
+                meta=meta,
+            )
+        )
+    return chunks
+
+
+def build_chunks(corpus_dir: Path) -> list[Chunk]:
+    """All chunks of the corpus, in source order; ids are unique."""
+    manifest = load_manifest(corpus_dir)
+    chunks: list[Chunk] = []
+    for source in load_sources(corpus_dir):
+        chunks.extend(chunk_source(source, manifest.boilerplate))
+    seen: set[str] = set()
+    unique = []
+    for chunk in chunks:
+        if chunk.id not in seen:  # the same passage twice on a page is indexed once
+            seen.add(chunk.id)
+            unique.append(chunk)
+    return unique
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence and list-item spans ``(start, end)`` within ``text``, trimmed of space."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        line_start, pos = pos, pos + len(raw)
+        line = raw.rstrip("\r\n")
+        cursor = 0
+        pieces = _SENTENCE_END.split(line)
+        for piece in pieces:
+            idx = line.index(piece, cursor)
+            cursor = idx + len(piece)
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            lead = len(piece) - len(piece.lstrip())
+            bullet = _BULLET.match(piece)
+            s = line_start + idx + (bullet.end() if bullet else lead)
+            e = line_start + idx + len(piece.rstrip())
+            if e > s:
+                spans.append((s, e))
+    return spans
+
+
+@lru_cache(maxsize=4)
+def _cached_chunks(corpus_dir: str) -> tuple[Chunk, ...]:
+    return tuple(build_chunks(Path(corpus_dir)))
+
+
+def locate_quote(source_id: str, quote: str, corpus_dir: Path | None = None) -> Located | None:
+    """The chunk holding ``quote`` verbatim, and the quote's offsets in its source."""
+    if corpus_dir is None:
+        from skillcheck.config import get_settings
+
+        corpus_dir = get_settings().corpus_dir
+    for chunk in _cached_chunks(str(corpus_dir)):
+        if chunk.source_id != source_id:
+            continue
+        idx = chunk.text.find(quote)
+        if idx >= 0:
+            start = chunk.start + idx
+            return Located(chunk.id, source_id, chunk.section, start, start + len(quote))
+    return None

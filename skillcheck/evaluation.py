@@ -1,0 +1,121 @@
+"""Retrieval evaluation: recall@1, recall@4 and MRR of dense, BM25 and hybrid, side by side.
+
+The question set (``tests/eval/questions.yaml``) names, for each question, the source
+and a verbatim quote of the passage that answers it; a retrieved chunk is relevant
+when it contains that quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from skillcheck.config import REPO_DIR, get_settings
+from skillcheck.errors import UserInputError
+from skillcheck.resources import open_retriever
+from skillcheck.retrieval import Mode, Retriever
+
+DEFAULT_QUESTIONS = REPO_DIR / "tests" / "eval" / "questions.yaml"
+MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
+
+
+class Expected(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str
+    quote: str
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    question: str
+    paraphrased: bool
+    answer: Expected
+
+
+class QuestionSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    questions: list[Question]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The metrics of one retriever over the set."""
+
+    mode: str
+    recall_at_1: float
+    recall_at_4: float
+    mrr: float
+    misses: list[str]
+
+
+def load_questions(path: Path) -> list[Question]:
+    """The question set; a malformed file is a :class:`UserInputError` naming it."""
+    if not path.is_file():
+        raise UserInputError(f"questions: {path} not found")
+    try:
+        return QuestionSet.model_validate(yaml.safe_load(path.read_text("utf-8"))).questions
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise UserInputError(f"questions: {path} is malformed ({exc.__class__.__name__})") from None
+
+
+def evaluate(
+    retriever: Retriever, questions: list[Question], mode: Mode, depth: int = 10
+) -> Scores:
+    """Score one retriever: the rank of the first chunk that holds the answer's quote."""
+    r1 = r4 = rr = 0.0
+    misses = []
+    for q in questions:
+        hits = retriever.search(q.question, depth, mode=mode)
+        rank = next(
+            (
+                h.rank
+                for h in hits
+                if h.chunk.source_id == q.answer.source and q.answer.quote in h.chunk.text
+            ),
+            None,
+        )
+        if rank is not None:
+            r1 += rank == 1
+            r4 += rank <= 4
+            rr += 1.0 / rank
+        if rank is None or rank > 4:
+            misses.append(q.id)
+    n = max(len(questions), 1)
+    return Scores(mode, r1 / n, r4 / n, rr / n, misses)
+
+
+def table(scores: list[Scores], count: int) -> str:
+    """The side-by-side Markdown table."""
+    rows = [
+        f"| retriever | recall@1 | recall@4 | MRR |  ({count} questions)",
+        "| --- | --- | --- | --- |",
+    ]
+    rows += [
+        f"| {s.mode} | {s.recall_at_1:.3f} | {s.recall_at_4:.3f} | {s.mrr:.3f} |" for s in scores
+    ]
+    return "\n".join(rows)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Run ``skillcheck eval``; exit 1 when hybrid recall@4 is under the floor."""
+    questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
+    retriever = open_retriever(get_settings())
+    scores = [evaluate(retriever, questions, mode) for mode in MODES]
+    if args.json:
+        print(json.dumps([s.__dict__ for s in scores]))
+    else:
+        print(table(scores, len(questions)))
+        for s in scores:
+            if s.misses:
+                print(f"{s.mode} misses (not in top 4): {', '.join(s.misses)}")
+    hybrid = scores[-1]
+    if hybrid.recall_at_4 < args.min_recall:
+        print(f"FAIL: hybrid recall@4 {hybrid.recall_at_4:.3f} < {args.min_recall}")
+        return 1
+    return 0

@@ -1,0 +1,179 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 over the same chunks, fused by reciprocal rank.
+
+Each :class:`Hit` carries its chunk (so its citation metadata) and the scores and
+ranks of both retrievers and of the fusion.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from skillcheck.corpus import Chunk
+from skillcheck.embeddings import Embedder
+from skillcheck.errors import UserInputError
+from skillcheck.store import Store
+
+Mode = Literal["hybrid", "dense", "bm25"]
+RRF_K = 60
+MAX_QUESTION_CHARS = 2000
+MAX_TOP_K = 50
+_TOKEN = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    (
+        "a an and are as at be by can do does for from has have i if in is it its me my of on "
+        "or our so that the their them then there these they this to was we were what when "
+        "which who will with would you your"
+    ).split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens, stop words dropped, plural and -ing endings folded."""
+    out = []
+    for tok in _TOKEN.findall(text.lower()):
+        if tok in _STOP:
+            continue
+        if len(tok) > 4 and tok.endswith("ies"):
+            tok = tok[:-3] + "y"
+        elif len(tok) > 5 and tok.endswith("ing"):
+            tok = tok[:-3]
+        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss"):
+            tok = tok[:-1]
+        out.append(tok)
+    return out
+
+
+class BM25:
+    """Okapi BM25 over an inverted index; term weights are precomputed per posting."""
+
+    def __init__(self, docs: list[str], k1: float = 1.2, b: float = 0.75):
+        self.n = len(docs)
+        tokenized = [tokenize(d) for d in docs]
+        avgdl = sum(len(t) for t in tokenized) / max(self.n, 1)
+        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+        for i, toks in enumerate(tokenized):
+            norm = k1 * (1 - b + b * len(toks) / max(avgdl, 1e-9))
+            for term, tf in Counter(toks).items():
+                ids, weights = postings[term]
+                ids.append(i)
+                weights.append(tf * (k1 + 1) / (tf + norm))
+        self._index: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] = {}
+        for term, (ids, weights) in postings.items():
+            idf = math.log(1 + (self.n - len(ids) + 0.5) / (len(ids) + 0.5))
+            self._index[term] = (
+                np.asarray(ids, dtype=np.int64),
+                np.asarray(weights, dtype=np.float32) * np.float32(idf),
+            )
+
+    def top(self, query: str, n: int) -> list[tuple[int, float]]:
+        """The ``n`` best (document index, score) pairs with a positive score."""
+        scores = np.zeros(self.n, dtype=np.float32)
+        for term in set(tokenize(query)):
+            hit = self._index.get(term)
+            if hit is not None:
+                scores[hit[0]] += hit[1]
+        n = min(n, self.n)
+        if n <= 0:
+            return []
+        best = np.argpartition(-scores, n - 1)[:n]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(i), float(scores[i])) for i in best if scores[i] > 0]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused rank and score and each retriever's."""
+
+    chunk: Chunk
+    rank: int
+    score: float
+    dense_rank: int | None
+    dense_score: float | None
+    bm25_rank: int | None
+    bm25_score: float | None
+
+    def citation(self, n: int) -> dict[str, Any]:
+        """The citation record of this hit, numbered ``n`` ([n] in answers)."""
+        c = self.chunk
+        return {
+            "n": n,
+            "chunk_id": c.id,
+            "source": c.source_id,
+            "title": str(c.meta.get("title", "")),
+            "publisher": str(c.meta.get("publisher", "")),
+            "latest_release": bool(c.meta.get("latest_release", True)),
+            "section": c.section,
+            "text": c.text,
+            "start": c.start,
+            "end": c.end,
+        }
+
+
+def validate_query(question: str, top_k: int) -> str:
+    """The question stripped, or a :class:`UserInputError` naming what is wrong."""
+    q = question.strip()
+    if not q:
+        raise UserInputError("question: empty; ask something, e.g. 'What qualification do I need?'")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise UserInputError(
+            f"question: {len(q)} characters is too long (at most {MAX_QUESTION_CHARS})"
+        )
+    if not 1 <= top_k <= MAX_TOP_K:
+        raise UserInputError(f"top-k: {top_k} is out of range (1 to {MAX_TOP_K})")
+    return q
+
+
+class Retriever:
+    """Dense + BM25 retrieval over the store's active build, fused with RRF."""
+
+    def __init__(self, store: Store, embedder: Embedder):
+        store.check_model(embedder.model_id)
+        self.store = store
+        self.embedder = embedder
+        self.chunks = store.chunks()
+        self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
+        self.bm25 = BM25([c.embed_text for c in self.chunks])
+
+    def search(self, question: str, k: int = 4, mode: Mode = "hybrid") -> list[Hit]:
+        """The ``k`` best chunks for ``question``."""
+        q = validate_query(question, k)
+        pool = max(20, 4 * k)
+        dense: list[tuple[int, float]] = []
+        sparse: list[tuple[int, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed_query(q)
+            dense = [
+                (self._by_id[h.chunk_id], h.similarity)
+                for h in self.store.query(vector, pool)
+                if h.chunk_id in self._by_id
+            ]
+        if mode in ("hybrid", "bm25"):
+            sparse = self.bm25.top(q, pool)
+        fused: dict[int, float] = defaultdict(float)
+        d_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
+        s_rank = {i: r for r, (i, _) in enumerate(sparse, 1)}
+        for ranks in (d_rank, s_rank):
+            for i, r in ranks.items():
+                fused[i] += 1.0 / (RRF_K + r)
+        d_score = dict(dense)
+        s_score = dict(sparse)
+        order = sorted(fused, key=lambda i: (-fused[i], d_rank.get(i, 10**9), i))[:k]
+        return [
+            Hit(
+                chunk=self.chunks[i],
+                rank=rank,
+                score=fused[i],
+                dense_rank=d_rank.get(i),
+                dense_score=d_score.get(i),
+                bm25_rank=s_rank.get(i),
+                bm25_score=s_score.get(i),
+            )
+            for rank, i in enumerate(order, 1)
+        ]

@@ -1,0 +1,278 @@
+"""The vector store: Chroma on disk by default, a Chroma server when ``CHROMA_HOST`` is set.
+
+A build writes a new collection named after its content fingerprint, and only when
+it is complete moves the *active* pointer (the metadata of a small pointer
+collection) to it; old builds are deleted after the switch. So a failed or
+interrupted build leaves the previous store answering, and a build with nothing
+new writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from skillcheck.config import Settings
+from skillcheck.corpus import Chunk
+from skillcheck.embeddings import Vectors
+from skillcheck.errors import EmbeddingMismatchError, StoreError
+
+SCHEMA_VERSION = 1
+_POINTER_SUFFIX = "active"
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What the active collection holds and how it was built."""
+
+    collection: str
+    embedding_model: str
+    chunks: int
+    sources: list[str]
+    built_at: str
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    """One nearest neighbour: the chunk id and its cosine similarity."""
+
+    chunk_id: str
+    similarity: float
+
+
+def fingerprint(chunks: Iterable[Chunk], embedding_model: str) -> str:
+    """A digest of everything a build depends on: schema, model and every chunk."""
+    digest = hashlib.sha256(f"v{SCHEMA_VERSION}\n{embedding_model}\n".encode())
+    for chunk in chunks:
+        digest.update(f"{chunk.id}|{chunk.section}|{chunk.start}|{chunk.end}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+    return text[:200]
+
+
+class Store:
+    """The active collection of chunks, with the pointer that names it."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.prefix = settings.collection_prefix
+        self._client = self._connect(settings)
+        self.location = (
+            f"chroma server {settings.chroma_host}:{settings.chroma_port}"
+            if settings.chroma_host
+            else str(settings.store_path)
+        )
+
+    @staticmethod
+    def _connect(settings: Settings) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if settings.chroma_host:
+                return chromadb.HttpClient(
+                    host=settings.chroma_host,
+                    port=settings.chroma_port,
+                    ssl=settings.chroma_ssl,
+                    settings=chroma_settings,
+                )
+            settings.store_path.mkdir(parents=True, exist_ok=True)
+            return chromadb.PersistentClient(
+                path=str(settings.store_path), settings=chroma_settings
+            )
+        except Exception as exc:
+            where = (
+                f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+                if settings.chroma_host
+                else f"the store at {settings.store_path}"
+            )
+            raise StoreError(
+                f"cannot open {where}: {_describe(exc)}; check it, or delete it and run "
+                "`skillcheck ingest`"
+            ) from None
+
+    # --- the pointer -------------------------------------------------------------------
+    @property
+    def _pointer_name(self) -> str:
+        return f"{self.prefix}-{_POINTER_SUFFIX}"
+
+    def _collection_names(self) -> list[str]:
+        try:
+            return [c if isinstance(c, str) else c.name for c in self._client.list_collections()]
+        except Exception as exc:
+            raise StoreError(f"cannot read {self.location}: {_describe(exc)}") from None
+
+    def active_name(self) -> str | None:
+        """The name of the collection now answering, or None when nothing was built."""
+        names = self._collection_names()
+        if self._pointer_name not in names:
+            return None
+        pointer = self._client.get_collection(self._pointer_name)
+        name = (pointer.metadata or {}).get("active")
+        return name if isinstance(name, str) and name in names else None
+
+    def _set_active(self, name: str) -> None:
+        pointer = self._client.get_or_create_collection(self._pointer_name, embedding_function=None)
+        pointer.modify(metadata={"active": name, "switched_at": time.time()})
+
+    # --- reading -----------------------------------------------------------------------
+    def _active(self) -> Any:
+        name = self.active_name()
+        if name is None:
+            raise StoreError(f"no store at {self.location}: run `skillcheck ingest`")
+        try:
+            return self._client.get_collection(name, embedding_function=None)
+        except Exception as exc:
+            raise StoreError(f"cannot open collection {name}: {_describe(exc)}") from None
+
+    def info(self) -> StoreInfo:
+        """The active build's metadata."""
+        col = self._active()
+        meta = col.metadata or {}
+        return StoreInfo(
+            collection=col.name,
+            embedding_model=str(meta.get("embedding_model", "unknown")),
+            chunks=int(meta.get("chunk_count", col.count())),
+            sources=json.loads(str(meta.get("sources", "[]"))),
+            built_at=str(meta.get("built_at", "")),
+        )
+
+    def check_model(self, embedding_model: str) -> None:
+        """Refuse to query vectors made by another model than ``embedding_model``."""
+        built_with = self.info().embedding_model
+        if built_with != embedding_model:
+            raise EmbeddingMismatchError(
+                f"the store was built with embedding model {built_with!r} but "
+                f"{embedding_model!r} is configured: run `skillcheck ingest` to rebuild it"
+            )
+
+    def chunks(self) -> list[Chunk]:
+        """Every chunk of the active build, in a stable order."""
+        col = self._active()
+        total = col.count()
+        chunks: list[Chunk] = []
+        for offset in range(0, total, 5000):
+            got = col.get(include=["documents", "metadatas"], limit=5000, offset=offset)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                chunks.append(_chunk_from_record(cid, doc, meta))
+        chunks.sort(key=lambda c: (c.source_id, c.start, c.id))
+        return chunks
+
+    def query(self, vector: Vectors, n: int) -> list[DenseHit]:
+        """The ``n`` nearest chunks to ``vector`` by cosine similarity."""
+        col = self._active()
+        n = min(n, col.count())
+        if n <= 0:
+            return []
+        try:
+            got = col.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        except Exception as exc:
+            raise StoreError(f"query failed on {self.location}: {_describe(exc)}") from None
+        return [
+            DenseHit(cid, 1.0 - float(dist))
+            for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)
+        ]
+
+    # --- writing -----------------------------------------------------------------------
+    def is_current(self, fp: str) -> bool:
+        """True when the active build already has this fingerprint."""
+        return self.active_name() == f"{self.prefix}-{fp}"
+
+    def build(
+        self,
+        chunks: list[Chunk],
+        vectors: Vectors,
+        embedding_model: str,
+        fp: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> str:
+        """Write a new collection, then make it active and drop older builds."""
+        if len(chunks) != len(vectors):
+            raise StoreError("internal: chunk and vector counts differ")
+        name = f"{self.prefix}-{fp}"
+        if name in self._collection_names():  # a leftover of an interrupted build
+            self._client.delete_collection(name)
+        col = self._client.create_collection(
+            name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={
+                "embedding_model": embedding_model,
+                "dimension": int(vectors.shape[1]) if len(vectors) else 0,
+                "chunk_count": len(chunks),
+                "fingerprint": fp,
+                "schema": SCHEMA_VERSION,
+                "sources": json.dumps(sorted({c.source_id for c in chunks})),
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            },
+        )
+        for lo in range(0, len(chunks), _BATCH):
+            part = chunks[lo : lo + _BATCH]
+            col.add(
+                ids=[c.id for c in part],
+                embeddings=np.asarray(vectors[lo : lo + _BATCH], dtype=np.float32),
+                documents=[c.text for c in part],
+                metadatas=[_record_meta(c) for c in part],
+            )
+            if progress:
+                progress(len(part))
+        if col.count() != len(chunks):
+            raise StoreError(f"build incomplete: {col.count()} of {len(chunks)} chunks written")
+        self._set_active(name)
+        self._drop_old(keep=name)
+        return name
+
+    def _drop_old(self, keep: str) -> None:
+        pattern = re.compile(rf"^{re.escape(self.prefix)}-[0-9a-f]{{16}}$")
+        for other in self._collection_names():
+            if other != keep and pattern.match(other):
+                self._client.delete_collection(other)
+
+    def reset(self) -> None:
+        """Delete every collection of this prefix (the pointer too)."""
+        for name in self._collection_names():
+            if name.startswith(f"{self.prefix}-"):
+                self._client.delete_collection(name)
+
+
+def _record_meta(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "source": chunk.source_id,
+        "section": chunk.section,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": str(chunk.meta.get("title", "")),
+        "short_title": str(chunk.meta.get("short_title", "")),
+        "publisher": str(chunk.meta.get("publisher", "")),
+        "latest_release": bool(chunk.meta.get("latest_release", True)),
+    }
+
+
+def _chunk_from_record(cid: str, doc: str | None, meta: Any) -> Chunk:
+    meta = dict(meta or {})
+    return Chunk(
+        id=cid,
+        source_id=str(meta.get("source", "")),
+        section=str(meta.get("section", "")),
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        text=doc or "",
+        meta={
+            "title": meta.get("title", ""),
+            "short_title": meta.get("short_title", ""),
+            "publisher": meta.get("publisher", ""),
+            "latest_release": bool(meta.get("latest_release", True)),
+        },
+    )
