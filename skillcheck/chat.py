@@ -28,8 +28,7 @@ def offline_turn(
     needs_form = is_eligibility_question(q)
     for text in answer.notices:
         notices.append(Notice("offline", text))
-    for notice in notices:
-        yield notice
+    yield from notices
     yield Citations(answer.citations)
     yield Done(
         answer=answer.text,
