@@ -1,0 +1,87 @@
+"""The app's shared resources, built once per process and cached by Streamlit.
+
+The settings are passed in as arguments (hashed by their JSON, secrets masked), so a
+change of settings gets its own retriever and agent. The store is built on first
+start, with a status box and a progress bar, before the retriever is opened.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from skillcheck.config import Settings
+from skillcheck.retrieval import Retriever
+from skillcheck.store import Store, StoreInfo
+from skillcheck.ui.session import make_assistant
+
+_BUILD_LOCK = threading.Lock()
+
+
+def settings_key(settings: Settings) -> str:
+    """What identifies settings for the caches (the key itself is never part of it)."""
+    return settings.model_dump_json()
+
+
+_HASH: dict[str | type[Any], Callable[[Any], Any]] = {Settings: settings_key}
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+@st.cache_resource(show_spinner="Opening the sources...", hash_funcs=_HASH)
+def get_retriever(settings: Settings) -> Retriever:
+    """The hybrid retriever over the active store (the store must exist)."""
+    from skillcheck.resources import open_retriever
+
+    return open_retriever(settings, say=_quiet, progress=False)
+
+
+@st.cache_resource(show_spinner=False, hash_funcs=_HASH)
+def get_assistant(settings: Settings, _retriever: Retriever) -> Any | None:
+    """The agent for these settings, or None when answering offline."""
+    return make_assistant(settings, _retriever)
+
+
+def store_missing(settings: Settings) -> bool:
+    """True when no store has been built yet where the settings point."""
+    return Store(settings).active_name() is None
+
+
+def build_store(settings: Settings, *, force: bool = False) -> str:
+    """Build (or rebuild) the store with a visible status and progress bar; its summary."""
+    from ingest import run_ingest
+
+    label = "Rebuilding the source store" if force else "Building the source store (first start)"
+    with _BUILD_LOCK, st.status(label + "...", expanded=True) as status:
+        bar = st.progress(0.05, text="Reading the corpus and embedding its passages")
+        started = time.perf_counter()
+        summary = run_ingest(settings, force=force, progress=False)
+        bar.progress(1.0, text=f"Done in {time.perf_counter() - started:.1f} s")
+        status.update(label=summary.line(), state="complete", expanded=False)
+    get_retriever.clear()
+    get_assistant.clear()
+    return summary.line()
+
+
+def ensure_retriever(settings: Settings) -> Retriever:
+    """The retriever; a missing store is built first, with a progress indicator."""
+    if store_missing(settings):
+        with _BUILD_LOCK:
+            missing = store_missing(settings)
+        if missing:
+            build_store(settings)
+    return get_retriever(settings)
+
+
+def store_info(retriever: Retriever) -> StoreInfo | None:
+    """The active store's metadata, or None when it cannot be read."""
+    try:
+        return retriever.store.info()
+    except Exception:
+        return None
