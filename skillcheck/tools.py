@@ -1,0 +1,135 @@
+"""The agent's tools, built for one turn: search the sources, run the engine, look up a title.
+
+Each tool returns content for the model and an artifact for the caller (LangChain's
+content-and-artifact): the numbered citations, the engine's own output, the title
+match. A bad argument raises :class:`ToolException`, which the model reads as the
+tool's answer (it may correct itself once; see :mod:`skillcheck.agent`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from langchain_core.tools import BaseTool, StructuredTool, ToolException
+from pydantic import BaseModel, Field, ValidationError
+
+from skillcheck.citations import CitationRegistry, format_passages
+from skillcheck.errors import SkillcheckError
+from skillcheck.prompts import load_prompt
+from skillcheck.retrieval import MAX_QUESTION_CHARS, Retriever
+
+
+class Engine(Protocol):
+    """The eligibility engine's public functions (``skillcheck.rules``)."""
+
+    def assess(self, data: dict[str, Any]) -> Any: ...
+
+    def input_schema(self) -> dict[str, Any]: ...
+
+    def lookup_title(self, title: str) -> Any: ...
+
+
+def default_engine() -> Engine:
+    """The real engine, :mod:`skillcheck.rules`."""
+    module: Engine = importlib.import_module("skillcheck.rules")
+    return module
+
+
+@dataclass
+class TurnState:
+    """What the tools of one turn found: citations, the engine's result, errors."""
+
+    registry: CitationRegistry = field(default_factory=CitationRegistry)
+    eligibility: dict[str, Any] | None = None
+    tool_errors: list[str] = field(default_factory=list)
+
+
+class SearchArgs(BaseModel):
+    """Arguments of ``search_sources``."""
+
+    query: str = Field(
+        min_length=1, max_length=MAX_QUESTION_CHARS, description="a standalone question"
+    )
+
+
+class TitleArgs(BaseModel):
+    """Arguments of ``lookup_title``."""
+
+    title: str = Field(min_length=1, max_length=200, description="the job title, as given")
+
+
+def validation_summary(exc: Exception) -> str:
+    """A one-line account of what is wrong with some input, naming the fields."""
+    if isinstance(exc, ValidationError):
+        parts = [
+            f"{'.'.join(str(p) for p in err['loc']) or 'input'}: {err['msg']}"
+            for err in exc.errors()[:6]
+        ]
+        return "; ".join(parts)
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _dump(result: Any) -> dict[str, Any]:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    return dict(result)
+
+
+def build_tools(
+    retriever: Retriever, engine: Engine, turn: TurnState, top_k: int, prompts_dir: Path
+) -> list[BaseTool]:
+    """The three tools of a turn, writing what they find into ``turn``."""
+
+    def search_sources(query: str) -> tuple[str, list[dict[str, Any]]]:
+        try:
+            hits = retriever.search(query, top_k)
+        except SkillcheckError as exc:
+            raise ToolException(str(exc)) from None
+        found = turn.registry.add(hits)
+        return format_passages(found), found
+
+    def assess_eligibility(**facts: Any) -> tuple[str, dict[str, Any]]:
+        try:
+            result = _dump(engine.assess(facts))
+        except (ValidationError, SkillcheckError, ValueError, TypeError) as exc:
+            raise ToolException(
+                f"invalid input: {validation_summary(exc)}. Fix these fields and call again, "
+                "or ask the user for the missing facts."
+            ) from None
+        turn.eligibility = result
+        return json.dumps(result, ensure_ascii=False), result
+
+    def lookup_title(title: str) -> tuple[str, dict[str, Any]]:
+        result = _dump(engine.lookup_title(title))
+        return json.dumps(result, ensure_ascii=False), result
+
+    tools: list[BaseTool] = [
+        StructuredTool.from_function(
+            search_sources,
+            name="search_sources",
+            description=load_prompt("tool_search_sources", prompts_dir).text,
+            args_schema=SearchArgs,
+            response_format="content_and_artifact",
+        ),
+        StructuredTool.from_function(
+            assess_eligibility,
+            name="assess_eligibility",
+            description=load_prompt("tool_assess_eligibility", prompts_dir).text,
+            args_schema=engine.input_schema(),
+            response_format="content_and_artifact",
+        ),
+        StructuredTool.from_function(
+            lookup_title,
+            name="lookup_title",
+            description=load_prompt("tool_lookup_title", prompts_dir).text,
+            args_schema=TitleArgs,
+            response_format="content_and_artifact",
+        ),
+    ]
+    for tool in tools:
+        tool.handle_tool_error = True
+    return tools
