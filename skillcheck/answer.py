@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from skillcheck.corpus import split_sentences
+from skillcheck.corpus import sentence_units
 from skillcheck.embeddings import Embedder, Vectors
 from skillcheck.retrieval import Hit, tokenize
 
@@ -71,31 +71,10 @@ def is_eligibility_question(question: str) -> bool:
     return bool(_ELIGIBILITY.search(question))
 
 
-def _is_heading(sentence: str, lines: list[str]) -> bool:
-    return sentence in lines and not sentence.rstrip().endswith((".", ":")) and len(sentence) < 60
-
-
-def _candidates(hit: Hit, n: int) -> list[tuple[int, int, str, str | None]]:
-    """(start, end, text, intro) of each sentence or list item worth quoting."""
-    text = hit.chunk.text
-    lines = text.splitlines()
-    out = []
-    for s, e in split_sentences(text):
-        sentence = text[s:e]
-        line_start = text.rfind("\n", 0, s) + 1
-        line = text[line_start : text.find("\n", s) if "\n" in text[s:] else len(text)]
-        is_item = line.lstrip().startswith(("•", "- ", "* "))
-        intro = None
-        if is_item:
-            before = [ln for ln in text[:line_start].splitlines() if ln.strip()]
-            intros = [ln.strip() for ln in before if ln.rstrip().endswith(":")]
-            intro = intros[-1] if intros else None
-        elif len(sentence.split()) < 4 or _is_heading(sentence, lines):
-            continue  # a heading or a table fragment, not a statement
-        if sentence.rstrip().endswith(":"):
-            continue  # a list intro alone says nothing
-        out.append((hit.chunk.start + s, hit.chunk.start + e, sentence, intro))
-    return out
+def _candidates(hit: Hit) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, text, intro) of each quotable unit of a hit, offsets in the source."""
+    base = hit.chunk.start
+    return [(base + s, base + e, t, i) for s, e, t, i in sentence_units(hit.chunk.text)]
 
 
 _CACHE: OrderedDict[tuple[str, int, int, str], Vector] = OrderedDict()
@@ -134,7 +113,7 @@ def extractive_answer(
         )
     cands: list[tuple[int, int, int, str, str | None]] = []
     for n, hit in enumerate(hits, 1):
-        cands.extend((n, s, e, t, i) for s, e, t, i in _candidates(hit, n))
+        cands.extend((n, s, e, t, i) for s, e, t, i in _candidates(hit))
     if not cands:
         cands = [(1, hits[0].chunk.start, hits[0].chunk.end, hits[0].chunk.text, None)]
     q_vec = embedder.embed_query(question)
