@@ -79,3 +79,21 @@ def test_the_anzsco_page_is_marked_not_latest(retriever: Retriever) -> None:
 def test_bad_queries_name_the_problem(question: str, k: int, message: str) -> None:
     with pytest.raises(UserInputError, match=message):
         validate_query(question, k)
+
+
+def test_the_lexicon_maps_everyday_words_to_the_pages_words() -> None:
+    from skillcheck.retrieval import Lexicon
+
+    lexicon = Lexicon()
+    assert "20 hours" in lexicon.expand("Does my part-time job count?")
+    assert "Doctoral" in lexicon.expand("Is a PhD enough?")
+    assert lexicon.expand("zebra") == ""
+
+
+def test_expansion_words_weigh_less_than_typed_words() -> None:
+    bm25 = BM25(["paid employment", "volunteer work"])
+    typed = bm25.top("paid", 2)
+    expanded = bm25.top("volunteer", 2, expansion="paid")
+    assert typed[0][0] == 0
+    assert expanded[0][0] == 1  # what the user typed still comes first
+    assert dict(expanded)[0] < typed[0][1]
