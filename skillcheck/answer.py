@@ -99,6 +99,10 @@ def _sentence_vectors(embedder: Embedder, spans: list[tuple[int, int, str]]) -> 
     return out
 
 
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def extractive_answer(
     question: str, hits: list[Hit], embedder: Embedder, max_sentences: int = MAX_SENTENCES
 ) -> Answer:
@@ -126,7 +130,16 @@ def extractive_answer(
         scores.append(float(np.dot(q_vec, vec)) + 0.3 * overlap + 0.15 * rank_prior)
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     best = scores[order[0]]
-    chosen = [i for i in order if scores[i] >= best * RELATIVE_FLOOR][:max_sentences]
+    chosen: list[int] = []
+    seen: list[str] = []
+    for i in order:
+        if scores[i] < best * RELATIVE_FLOOR or len(chosen) == max_sentences:
+            break
+        key = _normal(cands[i][3])
+        if any(key in other or other in key for other in seen):
+            continue  # the same sentence from another passage or page says nothing new
+        seen.append(key)
+        chosen.append(i)
     quotes = [
         Quote(cands[i][0], cands[i][1], cands[i][2], cands[i][3], cands[i][4], scores[i])
         for i in chosen
