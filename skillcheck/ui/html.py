@@ -21,6 +21,7 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
 _SOURCES_HEAD = "Sources:"
 _SOURCE_LINE = re.compile(r"^\[\d+\] ")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
 #: A sentence of a passage is highlighted when this share of its words is in the claim.
 OVERLAP_FLOOR = 0.6
 NOT_LATEST_NOTE = (
@@ -234,7 +235,8 @@ def sources_html(citations: list[dict[str, Any]], answer_text: str, message_id: 
         )
         if not c.get("latest_release", True):
             parts.append(f'<div class="sc-note">Note: {esc(NOT_LATEST_NOTE)}</div>')
-        parts.append(f'<div class="sc-passage">{marked(passage, spans)}</div></div>')
+        body = _BLANK_LINES.sub("\n", marked(passage, spans))
+        parts.append(f'<div class="sc-passage">{body}</div></div>')
     parts.append("</div>")
     return "".join(parts)
 

@@ -55,9 +55,8 @@ def render_sidebar(settings: Settings, retriever: Retriever) -> SessionOptions:
             value=min(settings.top_k, TOP_K_MAX),
             key="top_k",
         )
-        c1, c2 = st.columns(2)
-        c1.button("Check eligibility", on_click=open_form, key="open_form_sidebar")
-        c2.button("Clear chat", on_click=_clear_chat, key="clear_chat")
+        st.button("Check my eligibility", on_click=open_form, key="open_form_sidebar")
+        st.button("Clear the chat", on_click=_clear_chat, key="clear_chat")
         st.subheader("Sources store")
         info = store_info(retriever)
         if info is None:

@@ -205,6 +205,6 @@ def _layers(
         .encode(x="on:T", tooltip=[alt.Tooltip("on:T", title="application date")])
     )
     height = max(120, 34 * len(rows) + 40)
-    chart: alt.LayerChart = alt.layer(*layers, height=height)
+    chart = alt.LayerChart(layer=layers, height=height)
     resolved: alt.LayerChart = chart.resolve_scale(color="independent")
     return resolved
