@@ -26,7 +26,7 @@ def _ask(question: str) -> None:
 st.set_page_config(page_title="skillcheck · Customer Service Manager (149212)", layout="wide")
 render.inject_css()
 settings = get_settings()
-retriever = resources.ensure_retriever(settings)
+retriever = resources.retriever_or_stop(settings)
 options = sidebar.render_sidebar(settings, retriever)
 session_settings = settings.model_copy(update={"top_k": options.top_k})
 assistant = resources.get_assistant(session_settings, retriever) if options.use_model else None

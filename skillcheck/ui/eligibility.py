@@ -184,74 +184,88 @@ def _submit(
 
 
 # --- the result card ---------------------------------------------------------------------
-def _yes_no(value: Any) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return "" if value is None else str(value)
+_STATUS_MARK = {
+    "provided": "✓ provided",
+    "provided_instead": "✓ provided instead",
+    "missing": "✗ missing",
+    "not_needed": "· not needed",
+}
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
-    if isinstance(value, bool):
-        return _yes_no(value)
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return "" if value is None else str(value)
+def _months(value: Any) -> str:
+    return f"{float(value):.1f}" if isinstance(value, int | float) else ""
 
 
-def _table(rows: list[dict[str, Any]], skip: tuple[str, ...] = ()) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{k.replace("_", " "): _cell(v) for k, v in r.items() if k not in skip} for r in rows]
-    )
+def routes_table(result: dict[str, Any]) -> pd.DataFrame:
+    """One row per route: what it needs, whether each part is met, and why."""
+    rows = []
+    for r in result.get("routes") or []:
+        rows.append(
+            {
+                "route": r.get("route"),
+                "met": "yes" if r.get("met") else "no",
+                "what it needs": str(r.get("label", ""))
+                + (" (reconstructed figure)" if r.get("reconstructed") else ""),
+                "qualification": ("met: " if r.get("qualification_met") else "not met: ")
+                + str(r.get("qualification_reason", "")),
+                "months required": _months(r.get("required_months")),
+                "months counted": _months(r.get("counted_months")),
+                "why": str(r.get("reason", "")),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
-def _items(values: Any) -> list[str]:
+def periods_table(result: dict[str, Any]) -> pd.DataFrame:
+    """One row per job: its days, what each route counted, and what was not counted."""
+    rows = []
+    for p in result.get("periods") or []:
+        counted = [
+            f"route {b.get('route')}: {b.get('counted_days')}" for b in p.get("by_route") or []
+        ]
+        excluded = [f"{x.get('reason')} ({x.get('days')} days)" for x in p.get("excluded") or []]
+        rows.append(
+            {
+                "job": p.get("index"),
+                "title": p.get("title") or "",
+                "from": p.get("start"),
+                "to": p.get("end") or "ongoing",
+                "days": p.get("days"),
+                "relevance": str(p.get("relevance") or "undecided").replace("_", " ")
+                + f" ({p.get('relevance_source')})",
+                "days counted": "; ".join(counted) or "none",
+                "not counted": "; ".join(excluded),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _messages(items: Any) -> list[str]:
     out = []
-    for v in values or []:
-        if isinstance(v, dict):
-            text = v.get("text") or v.get("message") or v.get("label") or v.get("step")
-            out.append(str(text) if text else _cell(v))
-        else:
-            out.append(str(v))
+    for item in items or []:
+        text = str(item.get("message", "")) if isinstance(item, dict) else str(item)
+        when = item.get("earliest_date") if isinstance(item, dict) else None
+        out.append(f"{text} (earliest: {when})" if when else text)
     return out
 
 
 def _documents_html(documents: Any) -> str:
-    lis = []
-    for d in documents or []:
-        if isinstance(d, dict):
-            label = d.get("label") or d.get("document") or d.get("id") or ""
-            status = d.get("status")
-            have = d.get("provided", d.get("have"))
-            mark = "✓" if have is True or status in ("provided", "ok") else "☐"
-            note = d.get("note") or d.get("why") or (status if isinstance(status, str) else "")
-            extra = f' <span class="sc-meta">({h.esc(note)})</span>' if note else ""
-            lis.append(f"<li>{mark} {h.esc(label)}{extra}</li>")
-        else:
-            lis.append(f"<li>☐ {h.esc(d)}</li>")
+    lis = [
+        f"<li>{h.esc(_STATUS_MARK.get(str(d.get('status')), str(d.get('status'))))}: "
+        f"{h.esc(d.get('label', ''))}</li>"
+        for d in documents or []
+        if d.get("status") != "not_needed" or d.get("provided")
+    ]
     return '<ul class="sc-list">' + "".join(lis) + "</ul>" if lis else ""
 
 
 def _citations_html(citations: Any) -> str:
-    lis = []
-    for c in citations or []:
-        if isinstance(c, dict):
-            head = " · ".join(
-                str(c[k]) for k in ("n", "source", "title", "section", "line") if c.get(k)
-            )
-            quote = c.get("quote") or c.get("text") or ""
-            lis.append(
-                f"<li><strong>{h.esc(head)}</strong>"
-                + (f": “{h.esc(quote)}”" if quote else "")
-                + "</li>"
-            )
-        else:
-            lis.append(f"<li>{h.esc(c)}</li>")
+    lis = [
+        f"<li><strong>{h.esc(c.get('source', ''))}, line {h.esc(c.get('line', ''))}</strong>"
+        + (f" (section “{h.esc(c['section'])}”)" if c.get("section") else "")
+        + f": “{h.esc(c.get('quote', ''))}”</li>"
+        for c in citations or []
+    ]
     return '<ul class="sc-list">' + "".join(lis) + "</ul>" if lis else ""
 
 
@@ -259,31 +273,29 @@ def render_card(eligibility: dict[str, Any], message_id: str) -> None:
     """The engine's result as one card: badge, routes, periods, chart, lists, downloads."""
     result = eligibility["result"]
     payload = eligibility.get("input") or {}
-    with st.container(border=True):
-        label, color, icon = OUTCOMES.get(
-            str(result.get("outcome")), (str(result.get("outcome")), "gray", ":material/info:")
-        )
-        cols = st.columns([3, 2])
-        with cols[0]:
+    with st.container(border=True, key=f"card-{message_id}"):
+        outcome = str(result.get("outcome"))
+        label, color, icon = OUTCOMES.get(outcome, (outcome, "gray", ":material/info:"))
+        st.markdown("**Eligibility check** · Customer Service Manager (ANZSCO 149212)")
+        with st.container(horizontal=True):
             st.badge(label, color=color, icon=icon)
-        if result.get("pathway"):
-            cols[1].caption(f"through route {result['pathway']}")
+            if result.get("pathway"):
+                st.badge(f"through route {result['pathway']}", color="blue")
+            st.caption(f"application date {result.get('application_date', '')}")
         if result.get("summary"):
             st.html(f"<p>{h.esc(result['summary'])}</p>")
-        routes = result.get("routes") or []
-        if routes:
+        if result.get("routes"):
             st.markdown("**Routes**")
-            st.dataframe(_table(routes), hide_index=True, width="stretch")
-        periods = result.get("periods") or []
-        if periods:
-            st.markdown("**Employment periods: counted and excluded**")
-            st.dataframe(_table(periods), hide_index=True, width="stretch")
+            st.dataframe(routes_table(result), hide_index=True, width="stretch")
+        if result.get("periods"):
+            st.markdown("**Jobs: days counted and not counted**")
+            st.dataframe(periods_table(result), hide_index=True, width="stretch")
         chart = timeline_chart(payload, result)
         if chart is not None:
             st.markdown("**Timeline**")
             st.altair_chart(chart, width="stretch", key=f"timeline-{message_id}")
         for title, key in (("Warnings", "warnings"), ("Next steps", "next_steps")):
-            items = _items(result.get(key))
+            items = _messages(result.get(key))
             if items:
                 st.markdown(f"**{title}**")
                 st.html(h.list_html(items))
@@ -293,33 +305,31 @@ def render_card(eligibility: dict[str, Any], message_id: str) -> None:
             st.html(docs)
         cites = _citations_html(result.get("citations"))
         if cites:
-            st.markdown("**Citations**")
-            st.html(cites)
+            with st.expander(f"Citations ({len(result['citations'])})"):
+                st.html(cites)
+        if result.get("assumptions"):
+            with st.expander("Assumptions"):
+                st.html(h.list_html(result["assumptions"]))
         if result.get("disclaimer"):
             st.html(f'<p class="sc-disclaimer">{h.esc(result["disclaimer"])}</p>')
         _downloads(eligibility, message_id)
 
 
 def _downloads(eligibility: dict[str, Any], message_id: str) -> None:
-    c1, c2 = st.columns(2)
-    try:
-        markdown = report_markdown(eligibility["result"])
-    except Exception:  # the report renderer is missing or refused: JSON still works
-        markdown = None
-    if markdown is not None:
-        c1.download_button(
+    with st.container(horizontal=True):
+        st.download_button(
             "Download the report (Markdown)",
-            markdown,
+            report_markdown(eligibility["result"]),
             file_name="skillcheck-report.md",
             mime="text/markdown",
             key=f"dl-md-{message_id}",
             on_click="ignore",
         )
-    c2.download_button(
-        "Download the report (JSON)",
-        report_json(eligibility),
-        file_name="skillcheck-report.json",
-        mime="application/json",
-        key=f"dl-json-{message_id}",
-        on_click="ignore",
-    )
+        st.download_button(
+            "Download the report (JSON)",
+            report_json(eligibility),
+            file_name="skillcheck-report.json",
+            mime="application/json",
+            key=f"dl-json-{message_id}",
+            on_click="ignore",
+        )

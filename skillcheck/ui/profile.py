@@ -81,6 +81,7 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
         if col in _DATE_COLUMNS:
             df[col] = pd.to_datetime(df[col], errors="coerce")
         elif col in _BOOL_COLUMNS:
+            df[col] = [_bool(v, col == "paid") for v in df[col]]
             df[col] = df[col].astype("bool")
         elif col == "hours_per_week":
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
@@ -170,9 +171,9 @@ def qualification_rows(df: pd.DataFrame) -> tuple[list[dict[str, Any]], list[int
         relevant = _choice(row.get("highly_relevant"))
         out.append(
             {
-                "title": _text(row.get("title")) or "",
+                "title": _text(row.get("title")),
                 "level": _text(row.get("level")),
-                "field": _text(row.get("field")) or "",
+                "field": _text(row.get("field")),
                 "highly_relevant": None if relevant is None else relevant == "yes",
                 "completed": _date(row.get("completed")),
             }
@@ -191,7 +192,7 @@ def job_rows(df: pd.DataFrame) -> tuple[list[dict[str, Any]], list[int]]:
         tasks_text = _text(row.get("tasks")) or ""
         out.append(
             {
-                "title": _text(row.get("title")) or "",
+                "title": _text(row.get("title")),
                 "start": _date(row.get("start")),
                 "end": _date(row.get("end")),
                 "hours_per_week": _number(row.get("hours_per_week")),

@@ -15,8 +15,10 @@ from typing import Any
 import streamlit as st
 
 from skillcheck.config import Settings
+from skillcheck.errors import StoreError
 from skillcheck.retrieval import Retriever
 from skillcheck.store import Store, StoreInfo
+from skillcheck.ui.html import esc
 from skillcheck.ui.session import make_assistant
 
 _BUILD_LOCK = threading.Lock()
@@ -77,6 +79,23 @@ def ensure_retriever(settings: Settings) -> Retriever:
         if missing:
             build_store(settings)
     return get_retriever(settings)
+
+
+def retriever_or_stop(settings: Settings) -> Retriever:
+    """The retriever; a store that cannot be opened is explained, with a rebuild button."""
+    try:
+        return ensure_retriever(settings)
+    except StoreError as exc:
+        problem = str(exc)
+    st.html(
+        '<div class="sc-notice sc-notice-error" role="alert">'
+        f"The source store cannot be opened: {esc(problem)}</div>"
+    )
+    if st.button("Rebuild the store", key="rebuild_broken_store", type="primary"):
+        build_store(settings, force=True)
+        st.rerun()
+    st.stop()
+    raise AssertionError("unreachable: st.stop() ends the run")  # pragma: no cover
 
 
 def store_info(retriever: Retriever) -> StoreInfo | None:

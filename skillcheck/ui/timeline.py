@@ -1,9 +1,12 @@
 """The timeline of an assessment: jobs and qualifications against the 5- and 10-year windows.
 
-One Altair chart: the two windows before the application date shaded, each job as
-a bar (coloured by whether the engine counted it), each qualification's completion
-as a diamond, and the days the engine counted drawn over the jobs. The counted days
-come from the engine's result; the chart never recounts them.
+One Altair chart: the two windows before the application date shaded, each job as a
+bar (coloured by whether the engine counted any of it for the route shown), each
+qualification's completion as a diamond, and the counted days drawn over the jobs.
+How many days count is the engine's number (``periods[].by_route[].counted_days``);
+the chart only places those days in time: from the later of the route's window start
+and, for a post-qualification route, the day after the qualification, to the job's
+end or the application date.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import altair as alt
 import pandas as pd  # type: ignore[import-untyped]
 
 DAYS_PER_YEAR = 365
+WINDOW_YEARS = (10, 5)
 _STATUS_COLORS = {
     "counted": "#2e7d32",
     "partly counted": "#9ccc65",
@@ -33,137 +37,131 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def _windows(result: dict[str, Any], app: date) -> list[dict[str, Any]]:
-    found = result.get("windows")
-    out = []
-    if isinstance(found, list):
-        for w in found:
-            s, e = _day(w.get("start")), _day(w.get("end"))
-            if s and e:
-                out.append({"window": str(w.get("label") or w.get("name") or ""), "s": s, "e": e})
-    if out:
-        return out
+def focus_route(result: dict[str, Any]) -> dict[str, Any] | None:
+    """The route the chart shows: the one met, else the qualifying one closest to met."""
+    routes = [r for r in result.get("routes") or [] if isinstance(r, dict)]
+    chosen = [r for r in routes if r.get("route") == result.get("pathway")]
+    if chosen:
+        return chosen[0]
+    qualifying = [r for r in routes if r.get("qualification_met")]
+    if not qualifying:
+        return None
+    return max(
+        qualifying,
+        key=lambda r: int(r.get("counted_days") or 0) / max(int(r.get("required_days") or 1), 1),
+    )
+
+
+def windows(app: date) -> list[dict[str, Any]]:
+    """The 10- and 5-year windows ending on the application date (both ends included)."""
     return [
         {
             "window": f"last {years} years",
             "s": app - timedelta(days=years * DAYS_PER_YEAR - 1),
             "e": app,
         }
-        for years in (10, 5)
+        for years in WINDOW_YEARS
     ]
 
 
-def _segments(period: dict[str, Any]) -> list[tuple[date, date]]:
-    """The date ranges the engine counted for one period, whatever it names them."""
-    out = []
-    for key in ("counted_ranges", "counted_segments", "counted_spans", "counted"):
-        spans = period.get(key)
-        if isinstance(spans, list):
-            for span in spans:
-                if isinstance(span, dict):
-                    s, e = _day(span.get("start")), _day(span.get("end"))
-                elif isinstance(span, list | tuple) and len(span) == 2:
-                    s, e = _day(span[0]), _day(span[1])
-                else:
-                    continue
-                if s and e:
-                    out.append((s, e))
-    s = _day(period.get("counted_start") or period.get("counted_from"))
-    e = _day(period.get("counted_end") or period.get("counted_to"))
-    if s and e:
-        out.append((s, e))
-    return out
+def _route_start(route: dict[str, Any], result: dict[str, Any], app: date) -> date:
+    """The first day the route can count: its window's start, or after the qualification."""
+    starts = [_day(q.get("counted_from")) for q in route.get("requirements") or []]
+    known = [s for s in starts if s is not None]
+    lo = min(known) if known else app - timedelta(days=5 * DAYS_PER_YEAR - 1)
+    index = route.get("qualification_index")
+    if route.get("post_qualification") and index is not None:
+        quals = result.get("qualifications") or []
+        done = _day(quals[index].get("completed")) if index < len(quals) else None
+        if done is not None:
+            lo = max(lo, done + timedelta(days=1))
+    return lo
 
 
-def _days_counted(period: dict[str, Any]) -> int:
-    for key in ("days_counted", "counted_days", "days"):
-        value = period.get(key)
-        if isinstance(value, int | float):
-            return int(value)
-    return 0
-
-
-def _period_for(periods: list[dict[str, Any]], index: int) -> dict[str, Any]:
-    for p in periods:
-        if p.get("index") == index or p.get("job_index") == index:
-            return p
-    return periods[index] if index < len(periods) else {}
-
-
-def timeline_chart(payload: dict[str, Any], result: dict[str, Any]) -> alt.LayerChart | None:
-    """The chart, or None when there is nothing dated to draw."""
-    app = _day(payload.get("application_date") or result.get("application_date")) or date.today()
-    periods = [p for p in result.get("periods") or [] if isinstance(p, dict)]
-    jobs: list[dict[str, Any]] = []
-    counted: list[dict[str, Any]] = []
-    quals: list[dict[str, Any]] = []
-    for i, job in enumerate(payload.get("employment") or []):
-        start = _day(job.get("start"))
+def _job_rows(
+    result: dict[str, Any], route: dict[str, Any] | None, app: date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    jobs, counted = [], []
+    lo = _route_start(route, result, app) if route else None
+    for p in result.get("periods") or []:
+        start = _day(p.get("start"))
         if start is None:
             continue
-        end = _day(job.get("end")) or app
-        label = f"Job {i + 1}: {job.get('title') or 'untitled'}"
-        period = _period_for(periods, i)
-        days = _days_counted(period)
-        span_days = (min(end, app) - start).days + 1
-        status = (
-            "not counted" if days <= 0 else "counted" if days >= span_days else "partly counted"
-        )
-        reasons = period.get("excluded_reasons") or period.get("reasons") or period.get("reason")
+        end = min(_day(p.get("end")) or app, app)
+        label = f"Job {p.get('index')}: {p.get('title') or '(no title)'}"
+        by_route = {br.get("route"): br for br in p.get("by_route") or []}
+        share = by_route.get(route.get("route")) if route else None
+        days = int(share.get("counted_days") or 0) if share else 0
+        total = int(p.get("days_to_application_date") or p.get("days") or 0)
+        status = "not counted" if days <= 0 else "counted" if days >= total else "partly counted"
+        why = [f"{x.get('reason')} ({x.get('days')} days)" for x in p.get("excluded") or []]
+        why += [
+            f"{x.get('reason')} ({x.get('days')} days)"
+            for x in (share or {}).get("not_counted") or []
+        ]
         jobs.append(
             {
                 "row": label,
                 "start": start,
-                "end": end,
+                "end": max(end, start),
                 "status": status,
                 "days counted": days,
-                "why": "; ".join(map(str, reasons)) if isinstance(reasons, list) else reasons or "",
+                "not counted": "; ".join(why),
             }
         )
-        counted.extend({"row": label, "start": s, "end": e} for s, e in _segments(period))
-    for i, qual in enumerate(payload.get("qualifications") or []):
-        done = _day(qual.get("completed"))
-        if done is not None:
-            quals.append({"row": f"Qualification {i + 1}: {qual.get('title') or ''}", "on": done})
+        if days > 0 and lo is not None:
+            s = max(start, lo)
+            if s <= end:
+                counted.append({"row": label, "start": s, "end": end, "days counted": days})
+    return jobs, counted
+
+
+def timeline_chart(payload: dict[str, Any], result: dict[str, Any]) -> alt.LayerChart | None:
+    """The chart, or None when there is nothing dated to draw."""
+    app = _day(result.get("application_date") or payload.get("application_date")) or date.today()
+    route = focus_route(result)
+    jobs, counted = _job_rows(result, route, app)
+    quals = [
+        {"row": f"Qualification {q.get('index')}: {q.get('title') or q.get('level')}", "on": done}
+        for q in result.get("qualifications") or []
+        if (done := _day(q.get("completed"))) is not None
+    ]
     if not jobs and not quals:
         return None
-    return _layers(app, _windows(result, app), jobs, counted, quals)
+    title = f"Counted days for route {route['route']}" if route else "No route's qualification met"
+    return _layers(app, jobs, counted, quals, title)
 
 
 def _layers(
     app: date,
-    windows: list[dict[str, Any]],
     jobs: list[dict[str, Any]],
     counted: list[dict[str, Any]],
     quals: list[dict[str, Any]],
+    title: str,
 ) -> alt.LayerChart:
     rows = [j["row"] for j in jobs] + [q["row"] for q in quals]
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260))
-    win = pd.DataFrame(windows)
-    shade = (
+    win = pd.DataFrame(windows(app))
+    layers: list[Any] = [
         alt.Chart(win)
-        .mark_rect(opacity=0.12)
+        .mark_rect(opacity=0.10, color="#1e88e5")
         .encode(
             x=alt.X("s:T", title=None),
             x2="e:T",
-            color=alt.Color(
-                "window:N",
-                scale=alt.Scale(range=["#1e88e5", "#1e88e5"]),
-                legend=None,
-            ),
-            tooltip=[alt.Tooltip("window:N"), alt.Tooltip("s:T", title="from"), "e:T"],
-        )
-    )
-    win_labels = (
+            tooltip=[
+                alt.Tooltip("window:N"),
+                alt.Tooltip("s:T", title="from"),
+                alt.Tooltip("e:T", title="to"),
+            ],
+        ),
         alt.Chart(win)
-        .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#1565c0")
-        .encode(x="s:T", y=alt.value(0), text="window:N")
-    )
-    layers: list[Any] = [shade, win_labels]
+        .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11, color="#1565c0")
+        .encode(x="s:T", y=alt.value(2), text="window:N"),
+    ]
     if jobs:
         layers.append(
             alt.Chart(pd.DataFrame(jobs))
-            .mark_bar(height=14, opacity=0.55)
+            .mark_bar(height=16, opacity=0.45)
             .encode(
                 x="start:T",
                 x2="end:T",
@@ -175,7 +173,14 @@ def _layers(
                         domain=list(_STATUS_COLORS), range=list(_STATUS_COLORS.values())
                     ),
                 ),
-                tooltip=["row:N", "start:T", "end:T", "status:N", "days counted:Q", "why:N"],
+                tooltip=[
+                    "row:N",
+                    "start:T",
+                    "end:T",
+                    "status:N",
+                    "days counted:Q",
+                    "not counted:N",
+                ],
             )
         )
     if counted:
@@ -190,21 +195,22 @@ def _layers(
                     "row:N",
                     alt.Tooltip("start:T", title="counted from"),
                     alt.Tooltip("end:T", title="counted to"),
+                    "days counted:Q",
                 ],
             )
         )
     if quals:
         layers.append(
             alt.Chart(pd.DataFrame(quals))
-            .mark_point(shape="diamond", size=140, filled=True, color="#6a1b9a")
+            .mark_point(shape="diamond", size=150, filled=True, color="#6a1b9a", opacity=1)
             .encode(x="on:T", y=y, tooltip=["row:N", alt.Tooltip("on:T", title="completed")])
         )
     layers.append(
-        alt.Chart(pd.DataFrame([{"on": app, "label": "application date"}]))
-        .mark_rule(color="#c62828", strokeDash=[4, 3])
+        alt.Chart(pd.DataFrame([{"on": app}]))
+        .mark_rule(color="#c62828", strokeDash=[4, 3], size=2)
         .encode(x="on:T", tooltip=[alt.Tooltip("on:T", title="application date")])
     )
-    height = max(120, 34 * len(rows) + 40)
-    chart = alt.LayerChart(layer=layers, height=height)
+    height = max(140, 36 * len(rows) + 50)
+    chart = alt.LayerChart(layer=layers, height=height, title=title)
     resolved: alt.LayerChart = chart.resolve_scale(color="independent")
     return resolved
