@@ -113,9 +113,9 @@ def render_form() -> dict[str, Any] | None:
             "Add one row per qualification and per job. The check is made by the "
             "rules engine from the published criteria, not by a language model."
         )
-        c1, c2 = st.columns(2)
-        c1.button("Fill in an example", on_click=load_example, key="form_example")
-        c2.button("Close the form", on_click=close_form, key="form_close")
+        with st.container(horizontal=True):
+            st.button("Fill in an example", on_click=load_example, key="form_example")
+            st.button("Close the form", on_click=close_form, key="form_close")
         with st.form("eligibility_form", clear_on_submit=False, enter_to_submit=False):
             app_date = st.date_input(
                 "Date of application",
@@ -204,12 +204,12 @@ def routes_table(result: dict[str, Any]) -> pd.DataFrame:
             {
                 "route": r.get("route"),
                 "met": "yes" if r.get("met") else "no",
+                "months required": _months(r.get("required_months")),
+                "months counted": _months(r.get("counted_months")),
                 "what it needs": str(r.get("label", ""))
                 + (" (reconstructed figure)" if r.get("reconstructed") else ""),
                 "qualification": ("met: " if r.get("qualification_met") else "not met: ")
                 + str(r.get("qualification_reason", "")),
-                "months required": _months(r.get("required_months")),
-                "months counted": _months(r.get("counted_months")),
                 "why": str(r.get("reason", "")),
             }
         )
@@ -294,6 +294,11 @@ def render_card(eligibility: dict[str, Any], message_id: str) -> None:
         if chart is not None:
             st.markdown("**Timeline**")
             st.altair_chart(chart, width="stretch", key=f"timeline-{message_id}")
+            st.caption(
+                "Shaded: the 10- and 5-year windows before the application date (dashed "
+                "line). Dark green: the days the engine counted for the route named above. "
+                "Diamonds: qualifications completed."
+            )
         for title, key in (("Warnings", "warnings"), ("Next steps", "next_steps")):
             items = _messages(result.get(key))
             if items:

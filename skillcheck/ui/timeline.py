@@ -155,8 +155,8 @@ def _layers(
             ],
         ),
         alt.Chart(win)
-        .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=11, color="#1565c0")
-        .encode(x="s:T", y=alt.value(2), text="window:N"),
+        .mark_text(align="left", baseline="bottom", dx=2, fontSize=11, color="#1565c0")
+        .encode(x="s:T", y=alt.value(-4), text="window:N"),
     ]
     if jobs:
         layers.append(
@@ -210,7 +210,7 @@ def _layers(
         .mark_rule(color="#c62828", strokeDash=[4, 3], size=2)
         .encode(x="on:T", tooltip=[alt.Tooltip("on:T", title="application date")])
     )
-    height = max(140, 36 * len(rows) + 50)
+    height = max(160, 40 * len(rows) + 40)
     chart = alt.LayerChart(layer=layers, height=height, title=title)
     resolved: alt.LayerChart = chart.resolve_scale(color="independent")
     return resolved
