@@ -158,7 +158,8 @@ def highlight_spans(passage: str, claim_texts: Iterable[str]) -> list[tuple[int,
     sentences = [(s, e) for s, e in split_sentences(passage) if e - s >= 8]
     spans: set[tuple[int, int]] = set()
     for claim in claim_texts:
-        verbatim = [(s, e) for s, e in sentences if passage[s:e].strip() in claim]
+        verbatim = _exact_spans(passage, claim)
+        verbatim += [(s, e) for s, e in sentences if passage[s:e].strip() in claim]
         if verbatim:
             spans.update(verbatim)
             continue
@@ -174,6 +175,17 @@ def highlight_spans(passage: str, claim_texts: Iterable[str]) -> list[tuple[int,
         if best is not None:
             spans.add(best[1])
     return _merge(sorted(spans))
+
+
+def _exact_spans(passage: str, claim: str) -> list[tuple[int, int]]:
+    """Where the claim (or each "; "-joined piece of it) appears in the passage verbatim."""
+    out: list[tuple[int, int]] = []
+    for piece in [claim, *claim.split("; ")]:
+        piece = piece.strip()
+        at = passage.find(piece) if len(piece) >= 12 else -1
+        if at >= 0:
+            out.append((at, at + len(piece)))
+    return out
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,169 @@
+"""The app's pure helpers: HTML escaping and highlights, form tables, timeline, turn record."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from skillcheck import rules
+from skillcheck.events import Done, Notice, Token, ToolResult, ToolStart
+from skillcheck.ui import html as h
+from skillcheck.ui import profile
+from skillcheck.ui.session import TurnRecord
+from skillcheck.ui.timeline import focus_route, timeline_chart
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+EVIL = "<script>alert(1)</script>\"&'"
+
+
+def _citation(n: int, text: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "n": n,
+        "title": "T",
+        "publisher": "P",
+        "section": "S",
+        "latest_release": True,
+        "text": text,
+        "start": 100,
+        "end": 100 + len(text),
+    } | extra
+
+
+def test_answer_html_escapes_first_and_links_only_known_markers() -> None:
+    out = h.answer_html(f"- {EVIL} [1] [7]\n**bold**", [_citation(1, "x")], "m1")
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;&#x27;" in out
+    assert '<a class="sc-cite" href="#src-m1-1">[1]</a>' in out
+    assert "[7]" in out and 'href="#src-m1-7"' not in out  # no source 7: left as text
+    assert "<strong>bold</strong>" in out and out.count("<li>") == 1
+
+
+def test_a_markdown_link_in_corpus_text_stays_text() -> None:
+    out = h.answer_html("see [here](javascript:alert(1)) [1]", [_citation(1, "x")], "m")
+    assert 'href="javascript' not in out and "[here](javascript:alert(1))" in out
+
+
+def test_sources_highlight_the_quoted_sentences_and_escape_the_passage() -> None:
+    passage = f"Intro line here. The quoted sentence is this one. {EVIL}\nAnother sentence follows."
+    answer = "From the sources:\n- The quoted sentence is this one. [1]"
+    out = h.sources_html([_citation(1, passage, latest_release=False)], answer, "m")
+    assert "<mark>The quoted sentence is this one.</mark>" in out
+    assert "<script>" not in out
+    assert "not the latest ANZSCO release" in out
+    assert 'id="src-m-1"' in out
+
+
+def test_a_restated_claim_highlights_its_closest_sentence() -> None:
+    passage = "Employment must be 20 hours or more per week. Unrelated text about applying online."
+    spans = h.highlight_spans(passage, ["Jobs count when they are 20 hours or more per week"])
+    assert [passage[s:e] for s, e in spans] == ["Employment must be 20 hours or more per week."]
+
+
+def test_explicit_highlights_are_source_offsets() -> None:
+    c = _citation(1, "abcdefghij", highlights=[[102, 105]])
+    assert h.citation_spans(c, "") == [(2, 5)]
+
+
+def test_the_plain_sources_list_of_the_offline_answer_is_dropped() -> None:
+    text = 'From the sources:\n- a [1]\n\nSources:\n[1] T (P), section "S"\n\nA closing note.'
+    assert h.strip_sources_block(text) == "From the sources:\n- a [1]\n\nA closing note."
+
+
+def test_form_tables_become_the_cli_contract() -> None:
+    quals = profile.quals_frame([*profile.EXAMPLE_QUALS, {}])  # a blank row is skipped
+    jobs = profile.jobs_frame(profile.EXAMPLE_JOBS)
+    jobs.loc[0, "tasks"] = "Plan service; train staff\nreport"
+    payload, rows = profile.to_payload(date(2026, 11, 22), quals, jobs, True, False)
+    assert rows == {"qualifications": [0], "employment": [0]}
+    assert payload["qualifications"][0]["completed"] == "2018-06-30"
+    assert payload["employment"][0]["tasks"] == ["Plan service", "train staff", "report"]
+    assert payload["employment"][0]["hours_per_week"] == 38
+    assert rules.assess(payload).outcome == "meets_criteria"
+
+
+def test_a_blank_job_row_keeps_its_checkbox_defaults() -> None:
+    jobs = profile.jobs_frame()
+    assert list(jobs.loc[0, ["paid", "front_line_retail", "transactional"]]) == [True, False, False]
+    assert profile.job_rows(jobs) == ([], [])
+
+
+def test_row_hints_name_the_table_row_not_the_list_index() -> None:
+    hint = profile.row_hint("employment[1].start: missing", {"employment": [0, 3]})
+    assert hint == "That is row 4 of the jobs table."
+    assert profile.row_hint("application_date: bad", {}) is None
+
+
+def test_the_timeline_marks_the_engines_counted_days_for_the_route_met() -> None:
+    payload, _ = profile.to_payload(
+        date(2026, 11, 22),
+        profile.quals_frame(profile.EXAMPLE_QUALS),
+        profile.jobs_frame(profile.EXAMPLE_JOBS),
+        True,
+        False,
+    )
+    result = rules.assess(payload).model_dump(mode="json")
+    assert focus_route(result)["route"] == 1
+    chart = timeline_chart(payload, result)
+    assert chart is not None
+    spec = chart.to_dict()
+    datasets = list(spec["datasets"].values())
+    rows = [r for d in datasets for r in d]
+    counted = [r for r in rows if "days counted" in r and "status" not in r]
+    assert counted and counted[0]["days counted"] == 1825
+    assert str(counted[0]["start"]).startswith("2021-11-24")  # the 5-year window's first day
+    windows = [r["window"] for r in rows if "window" in r]
+    assert windows == ["last 10 years", "last 5 years"]
+
+
+def test_a_turn_record_keeps_steps_citations_and_the_engines_result() -> None:
+    record = TurnRecord()
+    record.apply(ToolStart("assess_eligibility", {"employment": []}))
+    record.apply(ToolResult("assess_eligibility", {"outcome": "does_not_meet"}))
+    record.apply(Token("partial"))
+    record.apply(Notice("fallback", "model failed"))
+    assert record.text == ""  # a fallback replaces what the failed model said
+    record.apply(Done(answer="final", mode="offline", citations=[_citation(1, "x")]))
+    message = record.to_message()
+    assert message["content"] == "final" and message["citations"][0]["n"] == 1
+    assert message["steps"][0]["label"] == "Checking eligibility" and message["steps"][0]["done"]
+    assert message["eligibility"] == {
+        "input": {"employment": []},
+        "result": {"outcome": "does_not_meet"},
+    }
+
+
+def test_a_store_of_an_old_layout_is_explained_and_rebuilt_from_the_page(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from skillcheck.config import get_settings
+    from skillcheck.store import Store
+    from skillcheck.ui import resources
+
+    monkeypatch.setenv("SKILLCHECK_HOME", str(tmp_path / "old"))
+    get_settings.cache_clear()
+    settings = get_settings()
+    from ingest import run_ingest
+
+    run_ingest(settings, progress=False)
+    store = Store(settings)
+    col = store._client.get_collection(store.active_name())
+    col.modify(metadata={**(col.metadata or {}), "schema": 0})
+    resources.get_retriever.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    page = "\n".join(str(e.value) for e in at.html)
+    assert "The source store cannot be opened" in page and "layout 0" in page
+    at = at.button(key="rebuild_broken_store").click().run()
+    assert not at.exception
+    assert any("hours" in b.label for b in at.button)  # the chat is back
+
+
+def test_merged_list_items_are_each_highlighted() -> None:
+    passage = "Duties include:\n• Planning the customer service policy\n• Training the staff well"
+    answer = "- Duties include: Planning the customer service policy; Training the staff well [1]"
+    spans = h.citation_spans(_citation(1, passage), answer)
+    marked = [passage[s:e] for s, e in spans]
+    assert "Planning the customer service policy" in marked
+    assert "Training the staff well" in marked
