@@ -72,7 +72,7 @@ log = logging.getLogger(__name__)
 
 MAX_MODEL_CALLS = 6  # per turn: the agent loop's bound
 MAX_TOOL_ERRORS = 2  # a bad tool call is answered once; the second ends the turn
-RECURSION_LIMIT = 4 * MAX_MODEL_CALLS
+RECURSION_LIMIT = 6 * (MAX_MODEL_CALLS + 2)  # graph steps; the guard stops first
 PRE_SEARCH_ID = "pre_search"
 
 TOOL_ERROR_MESSAGE = (
@@ -335,11 +335,15 @@ class Assistant:
         except Exception as exc:  # the model failed after its retries: answer offline
             reason = failure_reason(exc)
             log.warning("model call failed, answering offline: %s", reason)
+            retried = isinstance(exc, openai.APITimeoutError | openai.APIConnectionError) or (
+                isinstance(exc, openai.APIStatusError)
+                and (exc.status_code == 429 or exc.status_code >= 500)
+            )
+            tries = f", after {self.settings.llm_max_retries} retries" if retried else ""
             notice = Notice(
                 "fallback",
-                f"The language model could not answer ({reason}, after "
-                f"{self.settings.llm_max_retries} retries): this is the offline answer, "
-                "quoted from the sources.",
+                f"The language model could not answer ({reason}{tries}): this is the "
+                "offline answer, quoted from the sources.",
             )
             yield from self._offline(standalone, [notice], usage.as_dict())
             return
