@@ -1,0 +1,83 @@
+"""``skillcheck assess``: read a profile (file or stdin), print the answer as JSON or text.
+
+Every input mistake is a :class:`~skillcheck.errors.UserInputError` naming the field;
+the CLI prints it as one line on stderr and exits 2, writing nothing on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from skillcheck.errors import UserInputError
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise UserInputError(f"{key}: given twice")
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> None:
+    raise UserInputError(f"input: {name} is not a number")
+
+
+def read_profile(source: str | None) -> Any:
+    """The parsed JSON of a file path or '-' (stdin)."""
+    if source is None:
+        raise UserInputError("file: give a JSON file, or '-' to read stdin")
+    if source == "-":
+        text = sys.stdin.read()
+        where = "stdin"
+    else:
+        path = Path(source)
+        if path.is_dir():
+            raise UserInputError(f"file: {source} is a directory")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UserInputError(f"file: {source} does not exist") from None
+        except UnicodeDecodeError:
+            raise UserInputError(f"file: {source} is not UTF-8 text") from None
+        except OSError as exc:
+            raise UserInputError(f"file: cannot read {source} ({exc.strerror})") from None
+        where = source
+    if not text.strip():
+        raise UserInputError(f"input: {where} is empty")
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise UserInputError(
+            f"input: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    """Run ``skillcheck assess``; returns the exit status."""
+    from skillcheck.rules import assess, input_schema, lookup_title, resolve_citations
+
+    title: str | None = getattr(args, "title", None)
+    if getattr(args, "schema", False):
+        sys.stdout.write(json.dumps(input_schema(), indent=2) + "\n")
+        return 0
+    if title is not None:
+        match = lookup_title(title)
+        if args.format == "text":
+            sys.stdout.write(match.message + "\n")
+        else:
+            sys.stdout.write(match.model_dump_json(indent=2) + "\n")
+        return 0
+    result = resolve_citations(assess(read_profile(args.file)))
+    if args.format == "text":
+        from skillcheck.report import to_text
+
+        sys.stdout.write(to_text(result))
+    else:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    return 0
