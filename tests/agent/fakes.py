@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class ScriptedModel(FakeMessagesListChatModel):
     """Answers with ``responses`` in order (never cycling) and records what it was sent."""
 
-    seen: list[list[BaseMessage]] = []
+    seen: list[list[BaseMessage]] = Field(default_factory=list)
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> ScriptedModel:  # type: ignore[override]
         return self
@@ -54,8 +54,13 @@ class ScriptedModel(FakeMessagesListChatModel):
             chunk = AIMessageChunk(
                 content=piece,
                 tool_call_chunks=[
-                    {"name": c["name"], "args": _json(c["args"]), "id": c["id"], "index": k,
-                     "type": "tool_call_chunk"}
+                    {
+                        "name": c["name"],
+                        "args": _json(c["args"]),
+                        "id": c["id"],
+                        "index": k,
+                        "type": "tool_call_chunk",
+                    }
                     for k, c in enumerate(response.tool_calls)
                 ]
                 if last
@@ -82,7 +87,9 @@ def scripted(*responses: BaseMessage) -> ScriptedModel:
 
 def call(name: str, args: dict[str, Any], id_: str = "call_1", text: str = "") -> AIMessage:
     """A model message that calls one tool."""
-    return AIMessage(text, tool_calls=[{"name": name, "args": args, "id": id_, "type": "tool_call"}])
+    return AIMessage(
+        text, tool_calls=[{"name": name, "args": args, "id": id_, "type": "tool_call"}]
+    )
 
 
 class _Qualification(BaseModel):

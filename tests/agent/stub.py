@@ -87,7 +87,7 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
-            step = stub.next_step(body, dict(self.headers.items()))
+            step = stub.next_step(body, {k.lower(): v for k, v in self.headers.items()})
             if not self.path.endswith("/chat/completions"):
                 step = status(404, "not found")
             try:
@@ -120,8 +120,9 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             assert step.tool is not None
             name, raw = step.tool
             fn = {"name": name, "arguments": raw}
-            return [{"index": 0, "id": f"call_{len(stub.requests)}", "type": "function",
-                     "function": fn}]
+            return [
+                {"index": 0, "id": f"call_{len(stub.requests)}", "type": "function", "function": fn}
+            ]
 
         def _complete(self, step: Step) -> None:
             message: dict[str, Any] = {"role": "assistant", "content": step.text or None}
