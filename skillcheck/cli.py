@@ -39,6 +39,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     return run_ask(args)
 
 
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from skillcheck.repl import run_chat
+
+    return run_chat(args)
+
+
 def _cmd_eval(args: argparse.Namespace) -> int:
     from skillcheck.evaluation import run_eval
 
@@ -79,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offline", action="store_true", help="never call a language model")
     p.add_argument("--top-k", type=_positive_int, default=None, metavar="N", help="passages (1-50)")
     p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal (/clear, /quit)")
+    p.add_argument("--offline", action="store_true", help="never call a language model")
+    p.set_defaults(func=_cmd_chat)
 
     p = sub.add_parser("eval", help="retrieval recall@1/@4 and MRR: dense, BM25 and hybrid")
     p.add_argument("--questions", default=None, help="the question set (YAML)")
