@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from skillcheck.config import Settings
 from skillcheck.corpus import build_chunks
 from skillcheck.embeddings import Embedder, get_embedder
-from skillcheck.store import Store, fingerprint
+from skillcheck.store import Store, fingerprint, records_for
 
 
 @dataclass(frozen=True)
@@ -62,17 +62,18 @@ def run_ingest(
         return IngestSummary(
             False, len(chunks), sources, store.active_name() or "", embedder.model_id, 0.0
         )
+    records = records_for(chunks)
     bar = tqdm(
-        total=2 * len(chunks),
+        total=2 * len(records),
         desc="ingest",
         unit="chunk",
         file=sys.stderr,
         disable=not progress or None,
     )
     try:
-        vectors = embedder.embed_documents([c.embed_text for c in chunks])
-        bar.update(len(chunks))
-        name = store.build(chunks, vectors, embedder.model_id, fp, progress=bar.update)
+        vectors = embedder.embed_documents([r.embed_text for r in records])
+        bar.update(len(records))
+        name = store.build(records, vectors, embedder.model_id, fp, progress=bar.update)
     finally:
         bar.close()
     return IngestSummary(

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from skillcheck.corpus import split_sentences
+from skillcheck.corpus import sentence_units
 from skillcheck.embeddings import Embedder, Vectors
 from skillcheck.retrieval import Hit, tokenize
 
@@ -71,31 +71,10 @@ def is_eligibility_question(question: str) -> bool:
     return bool(_ELIGIBILITY.search(question))
 
 
-def _is_heading(sentence: str, lines: list[str]) -> bool:
-    return sentence in lines and not sentence.rstrip().endswith((".", ":")) and len(sentence) < 60
-
-
-def _candidates(hit: Hit, n: int) -> list[tuple[int, int, str, str | None]]:
-    """(start, end, text, intro) of each sentence or list item worth quoting."""
-    text = hit.chunk.text
-    lines = text.splitlines()
-    out = []
-    for s, e in split_sentences(text):
-        sentence = text[s:e]
-        line_start = text.rfind("\n", 0, s) + 1
-        line = text[line_start : text.find("\n", s) if "\n" in text[s:] else len(text)]
-        is_item = line.lstrip().startswith(("•", "- ", "* "))
-        intro = None
-        if is_item:
-            before = [ln for ln in text[:line_start].splitlines() if ln.strip()]
-            intros = [ln.strip() for ln in before if ln.rstrip().endswith(":")]
-            intro = intros[-1] if intros else None
-        elif len(sentence.split()) < 4 or _is_heading(sentence, lines):
-            continue  # a heading or a table fragment, not a statement
-        if sentence.rstrip().endswith(":"):
-            continue  # a list intro alone says nothing
-        out.append((hit.chunk.start + s, hit.chunk.start + e, sentence, intro))
-    return out
+def _candidates(hit: Hit) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, text, intro) of each quotable unit of a hit, offsets in the source."""
+    base = hit.chunk.start
+    return [(base + s, base + e, t, i) for s, e, t, i in sentence_units(hit.chunk.text)]
 
 
 _CACHE: OrderedDict[tuple[str, int, int, str], Vector] = OrderedDict()
@@ -120,6 +99,10 @@ def _sentence_vectors(embedder: Embedder, spans: list[tuple[int, int, str]]) -> 
     return out
 
 
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def extractive_answer(
     question: str, hits: list[Hit], embedder: Embedder, max_sentences: int = MAX_SENTENCES
 ) -> Answer:
@@ -134,7 +117,7 @@ def extractive_answer(
         )
     cands: list[tuple[int, int, int, str, str | None]] = []
     for n, hit in enumerate(hits, 1):
-        cands.extend((n, s, e, t, i) for s, e, t, i in _candidates(hit, n))
+        cands.extend((n, s, e, t, i) for s, e, t, i in _candidates(hit))
     if not cands:
         cands = [(1, hits[0].chunk.start, hits[0].chunk.end, hits[0].chunk.text, None)]
     q_vec = embedder.embed_query(question)
@@ -147,7 +130,16 @@ def extractive_answer(
         scores.append(float(np.dot(q_vec, vec)) + 0.3 * overlap + 0.15 * rank_prior)
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     best = scores[order[0]]
-    chosen = [i for i in order if scores[i] >= best * RELATIVE_FLOOR][:max_sentences]
+    chosen: list[int] = []
+    seen: list[str] = []
+    for i in order:
+        if scores[i] < best * RELATIVE_FLOOR or len(chosen) == max_sentences:
+            break
+        key = _normal(cands[i][3])
+        if any(key in other or other in key for other in seen):
+            continue  # the same sentence from another passage or page says nothing new
+        seen.append(key)
+        chosen.append(i)
     quotes = [
         Quote(cands[i][0], cands[i][1], cands[i][2], cands[i][3], cands[i][4], scores[i])
         for i in chosen

@@ -89,6 +89,19 @@ class Chunk:
         """What is embedded and indexed: the passage with its title and section as context."""
         return f"{self.meta.get('short_title', self.source_id)} | {self.section}\n{self.text}"
 
+    def units(self) -> list[str]:
+        """The passage's sentences and list items, each with the context it needs alone.
+
+        They are embedded beside the whole passage, so a question that matches one
+        sentence finds its passage even when the rest of the passage is about more.
+        """
+        out = []
+        for start, end, sentence, intro in sentence_units(self.text):
+            del start, end
+            body = f"{intro} {sentence}" if intro else sentence
+            out.append(f"{self.section}: {body}")
+        return out
+
 
 @dataclass(frozen=True)
 class Located:
@@ -301,6 +314,39 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if e > s:
                 spans.append((s, e))
     return spans
+
+
+def _is_label(sentence: str, lines: list[str]) -> bool:
+    """A heading or a lost table's fragment: a short whole line that is not a sentence."""
+    return sentence in lines and not sentence.rstrip().endswith((".", ":")) and len(sentence) < 60
+
+
+def sentence_units(text: str) -> list[tuple[int, int, str, str | None]]:
+    """``(start, end, sentence, intro)`` for each sentence or list item worth quoting.
+
+    Offsets are within ``text``; ``intro`` is the line that introduces a list item's
+    list ("Occupations not considered suitable ...:"), which the item needs to be
+    understood. Headings, table fragments and list intros alone are left out.
+    """
+    lines = text.splitlines()
+    out = []
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", s)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        intro = None
+        if _BULLET.match(line):
+            intros = [
+                ln.strip() for ln in text[:line_start].splitlines() if ln.rstrip().endswith(":")
+            ]
+            intro = intros[-1] if intros else None
+        elif len(sentence.split()) < 4 or _is_label(sentence, lines):
+            continue
+        if sentence.rstrip().endswith(":"):
+            continue
+        out.append((s, e, sentence, intro))
+    return out
 
 
 @lru_cache(maxsize=4)

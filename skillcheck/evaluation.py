@@ -36,6 +36,11 @@ class Question(BaseModel):
     question: str
     paraphrased: bool
     answer: Expected
+    also: list[Expected] = []
+
+    def answered_by(self, source: str, text: str) -> bool:
+        """True when a passage holds the answer's quote or one of the ``also`` quotes."""
+        return any(e.source == source and e.quote in text for e in [self.answer, *self.also])
 
 
 class QuestionSet(BaseModel):
@@ -73,11 +78,7 @@ def evaluate(
     for q in questions:
         hits = retriever.search(q.question, depth, mode=mode)
         rank = next(
-            (
-                h.rank
-                for h in hits
-                if h.chunk.source_id == q.answer.source and q.answer.quote in h.chunk.text
-            ),
+            (h.rank for h in hits if q.answered_by(h.chunk.source_id, h.chunk.text)),
             None,
         )
         if rank is not None:

@@ -10,14 +10,16 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+import yaml
 
 from skillcheck.corpus import Chunk
 from skillcheck.embeddings import Embedder
-from skillcheck.errors import UserInputError
+from skillcheck.errors import CorpusError, UserInputError
 from skillcheck.store import Store
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -32,6 +34,30 @@ _STOP = frozenset(
         "which who will with would you your"
     ).split()
 )
+
+
+LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
+#: BM25 weight of a word the lexicon added, relative to a word the user typed.
+EXPANSION_WEIGHT = 0.5
+
+
+class Lexicon:
+    """Applicants' words -> the pages' words (``skillcheck/data/lexicon.yaml``)."""
+
+    def __init__(self, path: Path = LEXICON_PATH):
+        try:
+            raw = yaml.safe_load(path.read_text("utf-8"))
+            entries = [(list(e["when"]), str(e["add"])) for e in raw["entries"]]
+        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+            raise CorpusError(f"{path}: unreadable lexicon ({exc.__class__.__name__})") from None
+        self._rules = [
+            (re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in when) + r")(?!\w)", re.I), add)
+            for when, add in entries
+        ]
+
+    def expand(self, query: str) -> str:
+        """The pages' words for the everyday words in ``query`` (may be empty)."""
+        return " ".join(add for pattern, add in self._rules if pattern.search(query))
 
 
 def tokenize(text: str) -> list[str]:
@@ -72,13 +98,19 @@ class BM25:
                 np.asarray(weights, dtype=np.float32) * np.float32(idf),
             )
 
-    def top(self, query: str, n: int) -> list[tuple[int, float]]:
-        """The ``n`` best (document index, score) pairs with a positive score."""
+    def top(self, query: str, n: int, expansion: str = "") -> list[tuple[int, float]]:
+        """The ``n`` best (document index, score) pairs with a positive score.
+
+        Words of ``expansion`` not already in the query count ``EXPANSION_WEIGHT``.
+        """
         scores = np.zeros(self.n, dtype=np.float32)
-        for term in set(tokenize(query)):
+        typed = set(tokenize(query))
+        weighted = [(t, 1.0) for t in typed]
+        weighted += [(t, EXPANSION_WEIGHT) for t in set(tokenize(expansion)) - typed]
+        for term, weight in weighted:
             hit = self._index.get(term)
             if hit is not None:
-                scores[hit[0]] += hit[1]
+                scores[hit[0]] += np.float32(weight) * hit[1]
         n = min(n, self.n)
         if n <= 0:
             return []
@@ -140,6 +172,7 @@ class Retriever:
         self.chunks = store.chunks()
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self.bm25 = BM25([c.embed_text for c in self.chunks])
+        self.lexicon = Lexicon()
 
     def search(self, question: str, k: int = 4, mode: Mode = "hybrid") -> list[Hit]:
         """The ``k`` best chunks for ``question``."""
@@ -155,7 +188,7 @@ class Retriever:
                 if h.chunk_id in self._by_id
             ]
         if mode in ("hybrid", "bm25"):
-            sparse = self.bm25.top(q, pool)
+            sparse = self.bm25.top(q, pool, self.lexicon.expand(q))
         fused: dict[int, float] = defaultdict(float)
         d_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse, 1)}

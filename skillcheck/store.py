@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,9 @@ from skillcheck.corpus import Chunk
 from skillcheck.embeddings import Vectors
 from skillcheck.errors import EmbeddingMismatchError, StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: How many nearest records to fetch per chunk wanted (a chunk may match via several units).
+_UNITS_PER_CHUNK = 4
 _POINTER_SUFFIX = "active"
 _BATCH = 1000
 
@@ -53,6 +56,8 @@ def fingerprint(chunks: Iterable[Chunk], embedding_model: str) -> str:
     digest = hashlib.sha256(f"v{SCHEMA_VERSION}\n{embedding_model}\n".encode())
     for chunk in chunks:
         digest.update(f"{chunk.id}|{chunk.section}|{chunk.start}|{chunk.end}\n".encode())
+        for unit in chunk.units():
+            digest.update(f"  {unit}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -151,6 +156,13 @@ class Store:
 
     def check_model(self, embedding_model: str) -> None:
         """Refuse to query vectors made by another model than ``embedding_model``."""
+        col = self._active()
+        schema = (col.metadata or {}).get("schema")
+        if schema != SCHEMA_VERSION:
+            raise StoreError(
+                f"the store at {self.location} has layout {schema}, this skillcheck reads "
+                f"layout {SCHEMA_VERSION}: run `skillcheck ingest` to rebuild it"
+            )
         built_with = self.info().embedding_model
         if built_with != embedding_model:
             raise EmbeddingMismatchError(
@@ -159,51 +171,69 @@ class Store:
             )
 
     def chunks(self) -> list[Chunk]:
-        """Every chunk of the active build, in a stable order."""
+        """Every chunk of the active build (not its units), in a stable order."""
         col = self._active()
         total = col.count()
         chunks: list[Chunk] = []
         for offset in range(0, total, 5000):
-            got = col.get(include=["documents", "metadatas"], limit=5000, offset=offset)
+            got = col.get(
+                where={"kind": "chunk"},
+                include=["documents", "metadatas"],
+                limit=5000,
+                offset=offset,
+            )
             for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
                 chunks.append(_chunk_from_record(cid, doc, meta))
         chunks.sort(key=lambda c: (c.source_id, c.start, c.id))
         return chunks
 
     def query(self, vector: Vectors, n: int) -> list[DenseHit]:
-        """The ``n`` nearest chunks to ``vector`` by cosine similarity."""
+        """The ``n`` nearest chunks to ``vector``: a chunk scores its best record's cosine.
+
+        A chunk is found through its own vector or through one of its units' (its
+        sentences and list items), whichever is nearer.
+        """
         col = self._active()
-        n = min(n, col.count())
-        if n <= 0:
+        total = col.count()
+        if total <= 0 or n <= 0:
             return []
         try:
-            got = col.query(query_embeddings=[vector], n_results=n, include=["distances"])
+            got = col.query(
+                query_embeddings=[vector],
+                n_results=min(total, n * _UNITS_PER_CHUNK),
+                include=["distances", "metadatas"],
+            )
         except Exception as exc:
             raise StoreError(f"query failed on {self.location}: {_describe(exc)}") from None
-        return [
-            DenseHit(cid, 1.0 - float(dist))
-            for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)
-        ]
+        best: dict[str, float] = {}
+        for dist, meta in zip(got["distances"][0], got["metadatas"][0], strict=True):
+            cid = str((meta or {}).get("chunk_id", ""))
+            best.setdefault(cid, 1.0 - float(dist))  # results come nearest first
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])[:n]
+        return [DenseHit(cid, sim) for cid, sim in ranked]
 
     # --- writing -----------------------------------------------------------------------
     def is_current(self, fp: str) -> bool:
         """True when the active build already has this fingerprint."""
-        return self.active_name() == f"{self.prefix}-{fp}"
+        name = self.active_name()
+        if name is None:
+            return False
+        meta = self._client.get_collection(name, embedding_function=None).metadata or {}
+        return meta.get("fingerprint") == fp
 
     def build(
         self,
-        chunks: list[Chunk],
+        records: list[Record],
         vectors: Vectors,
         embedding_model: str,
         fp: str,
         progress: Callable[[int], None] | None = None,
     ) -> str:
         """Write a new collection, then make it active and drop older builds."""
-        if len(chunks) != len(vectors):
-            raise StoreError("internal: chunk and vector counts differ")
-        name = f"{self.prefix}-{fp}"
-        if name in self._collection_names():  # a leftover of an interrupted build
-            self._client.delete_collection(name)
+        if len(records) != len(vectors):
+            raise StoreError("internal: record and vector counts differ")
+        chunks = [r.chunk for r in records if r.unit is None]
+        name = f"{self.prefix}-{fp}-{uuid.uuid4().hex[:8]}"  # never the active one
         col = self._client.create_collection(
             name,
             embedding_function=None,
@@ -212,30 +242,32 @@ class Store:
                 "embedding_model": embedding_model,
                 "dimension": int(vectors.shape[1]) if len(vectors) else 0,
                 "chunk_count": len(chunks),
+                "record_count": len(records),
                 "fingerprint": fp,
                 "schema": SCHEMA_VERSION,
                 "sources": json.dumps(sorted({c.source_id for c in chunks})),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             },
         )
-        for lo in range(0, len(chunks), _BATCH):
-            part = chunks[lo : lo + _BATCH]
+        for lo in range(0, len(records), _BATCH):
+            part = records[lo : lo + _BATCH]
             col.add(
-                ids=[c.id for c in part],
+                ids=[r.id for r in part],
                 embeddings=np.asarray(vectors[lo : lo + _BATCH], dtype=np.float32),
-                documents=[c.text for c in part],
-                metadatas=[_record_meta(c) for c in part],
+                documents=[r.text for r in part],
+                metadatas=[r.metadata() for r in part],
             )
             if progress:
                 progress(len(part))
-        if col.count() != len(chunks):
-            raise StoreError(f"build incomplete: {col.count()} of {len(chunks)} chunks written")
+        if col.count() != len(records):
+            raise StoreError(f"build incomplete: {col.count()} of {len(records)} records written")
         self._set_active(name)
         self._drop_old(keep=name)
         return name
 
     def _drop_old(self, keep: str) -> None:
-        pattern = re.compile(rf"^{re.escape(self.prefix)}-[0-9a-f]{{16}}$")
+        # older builds, and leftovers of interrupted ones
+        pattern = re.compile(rf"^{re.escape(self.prefix)}-[0-9a-f]{{16}}-[0-9a-f]{{8}}$")
         for other in self._collection_names():
             if other != keep and pattern.match(other):
                 self._client.delete_collection(other)
@@ -247,8 +279,45 @@ class Store:
                 self._client.delete_collection(name)
 
 
+@dataclass(frozen=True)
+class Record:
+    """One vector in the store: a whole chunk (``unit`` None) or one of its units."""
+
+    chunk: Chunk
+    unit: int | None = None
+    unit_text: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.chunk.id if self.unit is None else f"{self.chunk.id}#{self.unit}"
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text if self.unit is None else self.unit_text
+
+    @property
+    def embed_text(self) -> str:
+        return self.chunk.embed_text if self.unit is None else self.unit_text
+
+    def metadata(self) -> dict[str, Any]:
+        if self.unit is None:
+            return _record_meta(self.chunk)
+        return {"kind": "unit", "chunk_id": self.chunk.id, "source": self.chunk.source_id}
+
+
+def records_for(chunks: list[Chunk]) -> list[Record]:
+    """Each chunk's record, then its units' records."""
+    out = []
+    for chunk in chunks:
+        out.append(Record(chunk))
+        out.extend(Record(chunk, i, text) for i, text in enumerate(chunk.units()))
+    return out
+
+
 def _record_meta(chunk: Chunk) -> dict[str, Any]:
     return {
+        "kind": "chunk",
+        "chunk_id": chunk.id,
         "source": chunk.source_id,
         "section": chunk.section,
         "start": chunk.start,

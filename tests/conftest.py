@@ -1,0 +1,69 @@
+"""Shared fixtures: every test runs offline, with no API key and its own store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from skillcheck.config import get_settings
+
+_SECRET_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SKILLCHECK_OPENAI_API_KEY", "CHROMA_HOST")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test sees a real key, a Chroma server it did not ask for, or the user's store."""
+    for name in _SECRET_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SKILLCHECK_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once per session from the real corpus (copy it before mutating)."""
+    from ingest import run_ingest
+
+    home = tmp_path_factory.mktemp("built-home")
+    old = os.environ.get("SKILLCHECK_HOME")
+    os.environ["SKILLCHECK_HOME"] = str(home)
+    get_settings.cache_clear()
+    try:
+        run_ingest(get_settings(), progress=False)
+    finally:
+        if old is None:
+            os.environ.pop("SKILLCHECK_HOME", None)
+        else:
+            os.environ["SKILLCHECK_HOME"] = old
+        get_settings.cache_clear()
+    return home
+
+
+@pytest.fixture
+def home(built_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the built store, set as SKILLCHECK_HOME for this test."""
+    target = tmp_path / "built"
+    shutil.copytree(built_home, target)
+    monkeypatch.setenv("SKILLCHECK_HOME", str(target))
+    get_settings.cache_clear()
+    return target
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for running ``python -m skillcheck`` from this checkout."""
+    env = dict(os.environ)
+    for name in _SECRET_VARS:
+        env.pop(name, None)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
