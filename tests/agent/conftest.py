@@ -30,6 +30,22 @@ def _offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _every_answer_cites_only_retrieved_passages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every turn of every test (agent, ask, chat) is checked: its [n] name its passages."""
+    from skillcheck.agent import Assistant
+
+    original = Assistant.stream
+
+    def checked(self: Assistant, *args: Any, **kwargs: Any) -> Iterator[Event]:
+        for event in original(self, *args, **kwargs):
+            if isinstance(event, Done):
+                assert_markers_map(event)
+            yield event
+
+    monkeypatch.setattr(Assistant, "stream", checked)
+
+
 @pytest.fixture(scope="session")
 def agent_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built once for the session (read-only use)."""
