@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="the profile as JSON; '-' reads stdin")
     p.add_argument("--format", choices=["json", "text"], default="json")
     p.add_argument("--schema", action="store_true", help="print the input JSON Schema and exit")
-    p.add_argument("--title", help="look up a job title (suitable, unsuitable, not listed) and exit")
+    p.add_argument("--title", help="look up a job title (suitable, unsuitable, not listed)")
     p.set_defaults(func=_cmd_assess)
     return parser
 
