@@ -7,6 +7,7 @@ as one line on stderr with exit status 2; nothing here prints a traceback for th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -117,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SkillcheckError as exc:
         sys.stderr.write(f"skillcheck: error: {exc}\n")
         return exc.exit_code
+    except BrokenPipeError:  # `skillcheck ask ... | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("skillcheck: interrupted\n")
         return 130
