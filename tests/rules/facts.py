@@ -12,13 +12,15 @@ def facts(result: AssessmentResult) -> dict[str, Any]:
     out: dict[str, Any] = {"outcome": result.outcome, "pathway": result.pathway}
     for r in result.routes:
         key = f"route{r.route}"
-        out.update({
-            f"{key}.met": r.met,
-            f"{key}.qualification_met": r.qualification_met,
-            f"{key}.qualification_index": r.qualification_index,
-            f"{key}.counted_days": r.counted_days,
-            f"{key}.required_days": r.required_days,
-        })  # fmt: skip
+        out.update(
+            {
+                f"{key}.met": r.met,
+                f"{key}.qualification_met": r.qualification_met,
+                f"{key}.qualification_index": r.qualification_index,
+                f"{key}.counted_days": r.counted_days,
+                f"{key}.required_days": r.required_days,
+            }
+        )
         if r.requirements:
             out[f"{key}.recent_days"] = r.requirements[0].counted_days
             out[f"{key}.overlap_days"] = r.requirements[0].overlap_days

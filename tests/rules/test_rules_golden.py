@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from skillcheck.rules import assess
+
 from .facts import check
 
 GOLDEN = Path(__file__).parent / "golden"
