@@ -72,7 +72,7 @@ log = logging.getLogger(__name__)
 
 MAX_MODEL_CALLS = 6  # per turn: the agent loop's bound
 MAX_TOOL_ERRORS = 2  # a bad tool call is answered once; the second ends the turn
-RECURSION_LIMIT = 4 * MAX_MODEL_CALLS
+RECURSION_LIMIT = 6 * (MAX_MODEL_CALLS + 2)  # graph steps; the guard stops first
 PRE_SEARCH_ID = "pre_search"
 
 TOOL_ERROR_MESSAGE = (
@@ -252,34 +252,46 @@ class Assistant:
             self._engine = default_engine()
         return self._engine
 
-    def stream(self, question: str, history: list[dict[str, Any]] | None = None) -> Iterator[Event]:
-        """The events of one turn: tokens, tool steps, notices, citations, then ``Done``."""
-        for event in self._stream(question, clean_history(history)):
+    def stream(
+        self,
+        question: str,
+        history: list[dict[str, Any]] | None = None,
+        top_k: int | None = None,
+    ) -> Iterator[Event]:
+        """The events of one turn: tokens, tool steps, notices, citations, then ``Done``.
+
+        ``history`` is the conversation so far (``{"role", "content"}`` dicts, user and
+        assistant only); ``top_k`` overrides the settings' number of passages.
+        """
+        k = self.top_k if top_k is None else top_k
+        for event in self._stream(question, clean_history(history), k):
             yield self._scrub(event)
 
-    def _stream(self, question: str, history: list[dict[str, str]]) -> Iterator[Event]:
+    def _stream(self, question: str, history: list[dict[str, str]], k: int) -> Iterator[Event]:
         mode: Mode = "offline" if self.model is None else "llm"
         try:
-            q = validate_query(question, self.top_k)
+            q = validate_query(question, k)
         except SkillcheckError as exc:
             yield Error(str(exc))
             yield Done(answer="", mode=mode)
             return
         if self.model is None:
-            yield from self._offline(joined_question(q, history), [], {})
+            yield from self._offline(joined_question(q, history), k, [], {})
             return
-        yield from self._llm_turn(self.model, q, history)
+        yield from self._llm_turn(self.model, q, history, k)
 
-    def _offline(self, query: str, notices: list[Notice], usage: dict[str, int]) -> Iterator[Event]:
+    def _offline(
+        self, query: str, k: int, notices: list[Notice], usage: dict[str, int]
+    ) -> Iterator[Event]:
         try:
-            for event in offline_turn(self.retriever, query, self.top_k, notices):
+            for event in offline_turn(self.retriever, query, k, notices):
                 yield replace(event, usage=usage) if isinstance(event, Done) else event
         except SkillcheckError as exc:
             yield Error(str(exc))
             yield Done(answer="", mode="offline", notices=notices, usage=usage)
 
     def _llm_turn(
-        self, model: BaseChatModel, q: str, history: list[dict[str, str]]
+        self, model: BaseChatModel, q: str, history: list[dict[str, str]], k: int
     ) -> Iterator[Event]:
         usage = UsageCounter()
         config: RunnableConfig = {"callbacks": [usage], "recursion_limit": RECURSION_LIMIT}
@@ -292,14 +304,12 @@ class Assistant:
             if looks_like_follow_up(q, history):
                 prompt = load_prompt("followup", self.settings.prompts_dir)
                 standalone = rewrite_question(model, prompt, q, history, config)
-            yield ToolStart("search_sources", {"query": standalone, "k": self.top_k})
-            found = turn.registry.add(self.retriever.search(standalone, self.top_k))
+            yield ToolStart("search_sources", {"query": standalone, "k": k})
+            found = turn.registry.add(self.retriever.search(standalone, k))
             yield ToolResult("search_sources", found)
             graph = create_agent(
                 model,
-                build_tools(
-                    self.retriever, self.engine, turn, self.top_k, self.settings.prompts_dir
-                ),
+                build_tools(self.retriever, self.engine, turn, k, self.settings.prompts_dir),
                 system_prompt=self._system_prompt(),
                 middleware=[guard],
             )
@@ -335,13 +345,17 @@ class Assistant:
         except Exception as exc:  # the model failed after its retries: answer offline
             reason = failure_reason(exc)
             log.warning("model call failed, answering offline: %s", reason)
+            retried = isinstance(exc, openai.APITimeoutError | openai.APIConnectionError) or (
+                isinstance(exc, openai.APIStatusError)
+                and (exc.status_code == 429 or exc.status_code >= 500)
+            )
+            tries = f", after {self.settings.llm_max_retries} retries" if retried else ""
             notice = Notice(
                 "fallback",
-                f"The language model could not answer ({reason}, after "
-                f"{self.settings.llm_max_retries} retries): this is the offline answer, "
-                "quoted from the sources.",
+                f"The language model could not answer ({reason}{tries}): this is the "
+                "offline answer, quoted from the sources.",
             )
-            yield from self._offline(standalone, [notice], usage.as_dict())
+            yield from self._offline(standalone, k, [notice], usage.as_dict())
             return
         yield from self._finish(q, "".join(tokens), turn, guard.stopped, usage, marker_filter)
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
-from skillcheck.corpus import sentence_units
+from skillcheck.corpus import Chunk, sentence_units
 from skillcheck.embeddings import Embedder, Vectors
 from skillcheck.retrieval import Hit, tokenize
 
 Vector = Vectors
+COMPANIONS_PATH = Path(__file__).resolve().parent / "data" / "companions.yaml"
 MAX_SENTENCES = 3
 #: A sentence is kept when it scores at least this share of the best one.
 RELATIVE_FLOOR = 0.75
@@ -103,10 +106,74 @@ def _normal(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+@dataclass(frozen=True)
+class _Ref:
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A sentence that must not be quoted alone, and what must be quoted with it."""
+
+    when: _Ref
+    add: list[_Ref]
+    note: str
+
+
+def load_companions(path: Path = COMPANIONS_PATH) -> list[Companion]:
+    """The companion rules (``skillcheck/data/companions.yaml``)."""
+    raw = yaml.safe_load(path.read_text("utf-8"))
+    return [
+        Companion(_Ref(**r["when"]), [_Ref(**a) for a in r["add"]], " ".join(r["note"].split()))
+        for r in raw["rules"]
+    ]
+
+
+def _add_companions(
+    quotes: list[Quote], hits: list[Hit], pool: list[Chunk]
+) -> tuple[list[Quote], list[Hit], list[str]]:
+    """Append the companions of any quoted sentence, citing passages beyond ``hits`` if needed."""
+    hits = list(hits)
+    notes: list[str] = []
+    quoted = {(hits[q.hit_n - 1].chunk.source_id, q.text) for q in quotes}
+    for rule in load_companions():
+        if not any(src == rule.when.source and rule.when.quote in t for src, t in quoted):
+            continue
+        for ref in rule.add:
+            if any(src == ref.source and ref.quote in t for src, t in quoted):
+                continue
+            holder = next(
+                (h for h in hits if h.chunk.source_id == ref.source and ref.quote in h.chunk.text),
+                None,
+            )
+            if holder is None:
+                chunk = next(
+                    (c for c in pool if c.source_id == ref.source and ref.quote in c.text), None
+                )
+                if chunk is None:
+                    continue
+                holder = Hit(chunk, len(hits) + 1, 0.0, None, None, None, None)
+                hits.append(holder)
+            n = hits.index(holder) + 1
+            at = holder.chunk.text.index(ref.quote) + holder.chunk.start
+            quotes.append(Quote(n, at, at + len(ref.quote), ref.quote, None, 0.0))
+            quoted.add((ref.source, ref.quote))
+        notes.append(rule.note)
+    return quotes, hits, notes
+
+
 def extractive_answer(
-    question: str, hits: list[Hit], embedder: Embedder, max_sentences: int = MAX_SENTENCES
+    question: str,
+    hits: list[Hit],
+    embedder: Embedder,
+    max_sentences: int = MAX_SENTENCES,
+    pool: list[Chunk] | None = None,
 ) -> Answer:
-    """Quote the sentences of ``hits`` that best answer ``question``, each with its [n]."""
+    """Quote the sentences of ``hits`` that best answer ``question``, each with its [n].
+
+    ``pool`` (all chunks) lets a companion sentence be cited from beyond ``hits``.
+    """
     citations = [h.citation(n) for n, h in enumerate(hits, 1)]
     if not hits:
         return Answer(
@@ -144,6 +211,8 @@ def extractive_answer(
         Quote(cands[i][0], cands[i][1], cands[i][2], cands[i][3], cands[i][4], scores[i])
         for i in chosen
     ]
+    quotes, hits, companion_notes = _add_companions(quotes, hits, pool or [])
+    citations = [h.citation(n) for n, h in enumerate(hits, 1)]
     lines: list[str] = []
     merged: dict[tuple[int, str], int] = {}
     for q in quotes:
@@ -160,7 +229,9 @@ def extractive_answer(
         + ("; note: not the latest ANZSCO release" if not c["latest_release"] else "")
         for c in citations
     ]
-    text = "From the sources:\n" + "\n".join(lines) + "\n\nSources:\n" + "\n".join(sources)
+    text = "From the sources:\n" + "\n".join(lines)
+    text += "".join(f"\n\nNote: {note}" for note in companion_notes)
+    text += "\n\nSources:\n" + "\n".join(sources)
     notices = ["offline mode: quoted from the sources, no language model"]
     if is_eligibility_question(question):
         text += "\n\n" + ELIGIBILITY_NOTE

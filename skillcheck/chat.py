@@ -21,7 +21,7 @@ def offline_turn(
     notices = list(notices or [])
     yield ToolStart("search_sources", {"query": q, "k": top_k})
     hits = retriever.search(q, top_k)
-    answer = extractive_answer(q, hits, retriever.embedder)
+    answer = extractive_answer(q, hits, retriever.embedder, pool=retriever.chunks)
     yield ToolResult("search_sources", answer.citations)
     for line in answer.text.splitlines(keepends=True):
         yield Token(line)

@@ -14,7 +14,7 @@ from typing import Any
 from skillcheck.retrieval import Hit
 
 #: ``[3]`` or ``[1, 2]``: what a citation marker looks like in an answer.
-MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*\]")
 _MAX_HELD = 16  # the longest marker we wait for before giving up on a "["
 _PARTIAL = re.compile(r"\[[\d,\s]*\Z")
 

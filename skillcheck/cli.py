@@ -7,6 +7,7 @@ as one line on stderr with exit status 2; nothing here prints a traceback for th
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -37,6 +38,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     from skillcheck.ask import run_ask
 
     return run_ask(args)
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    from skillcheck.repl import run_chat
+
+    return run_chat(args)
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -80,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=_positive_int, default=None, metavar="N", help="passages (1-50)")
     p.set_defaults(func=_cmd_ask)
 
+    p = sub.add_parser("chat", help="a conversation in the terminal (/clear, /quit)")
+    p.add_argument("--offline", action="store_true", help="never call a language model")
+    p.set_defaults(func=_cmd_chat)
+
     p = sub.add_parser("eval", help="retrieval recall@1/@4 and MRR: dense, BM25 and hybrid")
     p.add_argument("--questions", default=None, help="the question set (YAML)")
     p.add_argument("--min-recall", type=float, default=0.95, help="hybrid recall@4 floor")
@@ -92,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="the profile as JSON; '-' reads stdin")
     p.add_argument("--format", choices=["json", "text"], default="json")
     p.add_argument("--schema", action="store_true", help="print the input JSON Schema and exit")
-    p.add_argument("--title", help="look up a job title (suitable, unsuitable, not listed) and exit")
+    p.add_argument("--title", help="look up a job title (suitable, unsuitable, not listed)")
     p.set_defaults(func=_cmd_assess)
     return parser
 
@@ -107,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SkillcheckError as exc:
         sys.stderr.write(f"skillcheck: error: {exc}\n")
         return exc.exit_code
+    except BrokenPipeError:  # `skillcheck ask ... | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("skillcheck: interrupted\n")
         return 130

@@ -8,7 +8,6 @@ tool's answer (it may correct itself once; see :mod:`skillcheck.agent`).
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +34,9 @@ class Engine(Protocol):
 
 def default_engine() -> Engine:
     """The real engine, :mod:`skillcheck.rules`."""
-    module: Engine = importlib.import_module("skillcheck.rules")
-    return module
+    from skillcheck import rules
+
+    return rules
 
 
 @dataclass

@@ -401,7 +401,9 @@ def _requirements(
     ) -> _Req:
         inside = clip(ivs(kinds), lo, hi)
         merged = length(union(inside))
-        optimistic = length(union(clip(ivs(kinds, undecided=True), lo, hi)))
+        optimistic = merged
+        if extend_to is None and any(j.undecided for j in jobs):
+            optimistic = length(union(clip(ivs(kinds, undecided=True), lo, hi)))
         return _Req(
             kind,
             window,
@@ -596,10 +598,7 @@ def _title_warnings(data: AssessmentInput, jobs: Sequence[_Job], ctx: Context) -
         if not e.title:
             continue
         match = lookup_title(e.title, ctx.rules.occupation.code)
-        cites = [
-            ctx.cite(Reference(source=c.source, line=c.line, quote=c.quote))
-            for c in match.citations
-        ]
+        cites = [ctx.cite_ids[(c.source, c.line, c.quote)] for c in match.citations]
         decides = "It decides nothing alone: the duties do." if e.tasks or e.relevance else ""
         if match.status == "unsuitable":
             out.append(

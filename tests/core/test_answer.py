@@ -68,3 +68,19 @@ def test_an_eligibility_question_points_to_the_eligibility_check(retriever: Retr
     assert not is_eligibility_question("What hours count?")
     answer = extractive_answer(q, retriever.search(q, 4), retriever.embedder)
     assert ELIGIBILITY_NOTE in answer.text
+
+
+def test_the_anzsco_substitution_sentence_never_stands_alone(retriever: Retriever) -> None:
+    """ANZSCO's 'experience may substitute' comes with VETASSESS's qualification rule."""
+    q = "I have five years of experience but no diploma. Can experience replace it?"
+    answer = extractive_answer(
+        q, retriever.search(q, 4), retriever.embedder, pool=retriever.chunks
+    )
+    assert "may substitute for the formal qualifications" in answer.text
+    assert "Australian Qualifications Framework (AQF) Diploma or higher" in answer.text
+    assert "A positive assessment of both qualification level" in answer.text
+    assert "VETASSESS, the assessing authority, still requires" in answer.text
+    sources = {c["source"] for c in answer.citations}
+    assert sources == {"anzsco-1492", "vetassess-149212"}
+    body = answer.text.split("\n\nSources:")[0]
+    assert {int(m) for m in re.findall(r"\[(\d+)\]", body)} <= {c["n"] for c in answer.citations}

@@ -1,0 +1,99 @@
+"""``skillcheck chat``: a conversation in the terminal, answers streamed as they come.
+
+Type a question; ``/clear`` forgets the conversation, ``/quit`` (or end of input)
+leaves. Works offline (quoted answers) and with a model (the agent); follow-ups are
+understood in the context of the conversation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from skillcheck.agent import Assistant
+from skillcheck.config import get_settings
+from skillcheck.errors import SkillcheckError
+from skillcheck.events import Done, Error, Event, Notice, Token, ToolStart
+from skillcheck.resources import open_retriever
+
+HELP = "Ask about the VETASSESS assessment of 149212. /clear forgets, /quit leaves."
+MAX_TURNS_KEPT = 10
+
+
+def _show(event: Event, out: TextIO, err: TextIO) -> None:
+    if isinstance(event, Token):
+        out.write(event.text)
+        out.flush()
+    elif isinstance(event, ToolStart) and event.name != "search_sources":
+        err.write(f"[running {event.name}]\n")
+    elif isinstance(event, Notice) and event.kind != "offline":
+        err.write(f"note: {event.text}\n")
+    elif isinstance(event, Error):
+        err.write(f"error: {event.message}\n")
+
+
+def _summary(done: Done) -> str:
+    lines = []
+    if done.eligibility is not None:
+        outcome = done.eligibility.get("outcome")
+        pathway = done.eligibility.get("pathway")
+        lines.append(f"Eligibility check: {outcome}" + (f" (route {pathway})" if pathway else ""))
+    if done.needs_eligibility_form:
+        lines.append("To check your own profile, run `skillcheck assess` with your facts.")
+    return "\n".join(lines)
+
+
+def chat_loop(assistant: Assistant, lines: TextIO, out: TextIO, err: TextIO, prompt: str) -> int:
+    """Answer each line of ``lines`` in turn, keeping the conversation; returns 0."""
+    history: list[dict[str, str]] = []
+    while True:
+        if prompt:
+            out.write(prompt)
+            out.flush()
+        line = lines.readline()
+        if not line:
+            return 0
+        text = line.strip()
+        if text in ("/quit", "/exit"):
+            return 0
+        if text == "/clear":
+            history.clear()
+            out.write("(conversation cleared)\n")
+            continue
+        if not text:
+            continue
+        if text in ("/help", "?"):
+            out.write(HELP + "\n")
+            continue
+        done: Done | None = None
+        try:
+            for event in assistant.stream(text, history):
+                _show(event, out, err)
+                if isinstance(event, Done):
+                    done = event
+        except SkillcheckError as exc:
+            err.write(f"error: {exc}\n")
+        out.write("\n")
+        if done is None or not done.answer:
+            continue
+        summary = _summary(done)
+        if summary:
+            out.write(summary + "\n")
+        history += [
+            {"role": "user", "content": text},
+            {"role": "assistant", "content": done.answer},
+        ]
+        del history[: -2 * MAX_TURNS_KEPT]
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    """Run the ``chat`` command; returns the exit status."""
+    settings = get_settings()
+    offline = bool(args.offline) or not settings.llm_configured
+    assistant = Assistant(settings, open_retriever(settings), offline=offline)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        mode = "offline, quoting the sources" if offline else f"model {settings.model}"
+        sys.stdout.write(f"skillcheck chat ({mode}). {HELP}\n")
+    return chat_loop(assistant, sys.stdin, sys.stdout, sys.stderr, "you> " if interactive else "")

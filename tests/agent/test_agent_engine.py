@@ -1,0 +1,90 @@
+"""The agent with the real eligibility engine (skillcheck.rules) behind assess_eligibility."""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage, ToolMessage
+
+from skillcheck import rules
+from skillcheck.agent import Assistant
+from skillcheck.config import Settings
+from skillcheck.events import ToolResult
+from skillcheck.retrieval import Retriever
+from tests.agent.conftest import assert_markers_map, run
+from tests.agent.fakes import call, scripted
+
+JOB = {
+    "title": "Customer Experience Manager",
+    "start": "2019-01-01",
+    "end": None,
+    "hours_per_week": 38,
+    "paid": True,
+    "relevance": "highly_relevant",
+}
+DIPLOMA = {
+    "title": "Diploma of Business",
+    "level": "diploma",
+    "field": "Business Management",
+    "completed": "2018-06-30",
+}
+MEETS = {"application_date": "2026-11-22", "qualifications": [DIPLOMA], "employment": [JOB]}
+EXPERIENCE_ONLY = {
+    "application_date": "2026-11-22",
+    "qualifications": [],
+    "employment": [{**JOB, "start": "2012-01-01"}],
+}
+
+
+def test_the_real_engine_decides_and_its_output_is_the_artifact(
+    settings: Settings, retriever: Retriever
+) -> None:
+    model = scripted(
+        call("assess_eligibility", MEETS),
+        AIMessage("The eligibility check found that the published criteria are met [1]."),
+    )
+    events, done = run(
+        Assistant(settings, retriever, model).stream(
+            "Am I eligible? Diploma of Business 2018, Customer Experience Manager since 2019."
+        )
+    )
+    result = next(e for e in events if isinstance(e, ToolResult) and e.name == "assess_eligibility")
+    assert result.artifact == rules.assess(MEETS).model_dump(mode="json")
+    assert done.eligibility == result.artifact and done.eligibility["outcome"] == "meets_criteria"
+    assert not [n for n in done.notices if n.kind == "correction"]
+    assert_markers_map(done)
+
+
+def test_experience_without_a_diploma_is_does_not_meet_whatever_the_model_says(
+    settings: Settings, retriever: Retriever
+) -> None:
+    model = scripted(
+        call("assess_eligibility", EXPERIENCE_ONLY),
+        AIMessage("With fourteen years of experience you qualify [1]."),
+    )
+    _, done = run(
+        Assistant(settings, retriever, model).stream(
+            "I have no diploma but 14 years as a customer service manager. Do I qualify?"
+        )
+    )
+    assert done.eligibility is not None and done.eligibility["outcome"] == "does_not_meet"
+    assert any(n.kind == "correction" for n in done.notices)
+    assert "does not meet the published criteria" in done.answer
+
+
+def test_the_engine_schema_is_the_tool_schema_and_its_errors_reach_the_model(
+    settings: Settings, retriever: Retriever
+) -> None:
+    missing_end = {
+        "qualifications": [DIPLOMA],
+        "employment": [{k: v for k, v in JOB.items() if k != "end"}],
+    }
+    model = scripted(
+        call("assess_eligibility", missing_end, "c1"),
+        call("assess_eligibility", MEETS, "c2"),
+        AIMessage("The check says the criteria are met [1]."),
+    )
+    assistant = Assistant(settings, retriever, model)
+    _, done = run(assistant.stream("Am I eligible?"))
+    told = model.seen[1][-1]
+    assert isinstance(told, ToolMessage) and "employment[0].end: missing" in str(told.content)
+    assert done.eligibility is not None and done.eligibility["outcome"] == "meets_criteria"
+    assert assistant.engine.input_schema() == rules.input_schema()
