@@ -28,8 +28,7 @@ render.inject_css()
 settings = get_settings()
 retriever = resources.retriever_or_stop(settings)
 options = sidebar.render_sidebar(settings, retriever)
-session_settings = settings.model_copy(update={"top_k": options.top_k})
-assistant = resources.get_assistant(session_settings, retriever) if options.use_model else None
+assistant = resources.get_assistant(settings, retriever) if options.use_model else None
 
 st.title("Customer Service Manager (ANZSCO 149212)")
 st.caption(

@@ -77,7 +77,7 @@ def turn_events(
             yield from offline_turn(retriever, question, top_k)
             return
         try:
-            yield from assistant.stream(question, _history(messages))
+            yield from assistant.stream(question, _history(messages), top_k=top_k)
         except SkillcheckError:
             raise
         except Exception as exc:  # the model or its client failed: answer offline

@@ -145,7 +145,9 @@ def test_corpus_and_user_text_are_escaped(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 class _FailingAssistant:
-    def stream(self, question: str, history: list[dict[str, Any]]) -> Iterator[Event]:
+    def stream(
+        self, question: str, history: list[dict[str, Any]], top_k: int | None = None
+    ) -> Iterator[Event]:
         yield Token("half an answer from a model that then")
         raise RuntimeError("connection reset")
 
