@@ -275,6 +275,8 @@ def _choose_cell(page: Any, label: str) -> None:
 
 def test_the_eligibility_form_gives_the_outcome_and_the_chart(browser: Any, server: Server) -> None:
     page = _open(browser, server, height=2600)  # tall enough for the whole result card
+    # a second browser session: the first test's conversation is not here
+    assert page.get_by_test_id("stChatMessage").count() == 0
     page.get_by_role("button", name="Check my eligibility").first.click()
     form = page.get_by_test_id("stForm")
     form.wait_for()

@@ -1,0 +1,108 @@
+"""The app with a model: the real agent, a scripted chat model, the real engine.
+
+The scripted model streams a tool call to ``assess_eligibility`` and then an answer;
+the app must show the steps, the answer with its sources, and the engine's own result
+as the card (from the tool's artifact, not from the model's words).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk
+from streamlit.testing.v1 import AppTest
+
+from skillcheck import rules
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PROFILE: dict[str, Any] = {
+    "application_date": "2026-11-22",
+    "qualifications": [
+        {"title": "Diploma of Business", "level": "diploma", "field": "Business Management",
+         "completed": "2018-06-30"}
+    ],
+    "employment": [
+        {"title": "Customer Experience Manager", "start": "2019-01-01", "end": None,
+         "hours_per_week": 38, "paid": True, "relevance": "highly_relevant"}
+    ],
+    "organisational_chart": True,
+}  # fmt: skip
+
+
+class ScriptedModel(FakeMessagesListChatModel):
+    """Streams its scripted messages in order, tool calls included (fakes cannot bind tools)."""
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> ScriptedModel:  # type: ignore[override]
+        return self
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        response = self.responses[self.i]
+        self.i += 1
+        assert isinstance(response, AIMessage)
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content=str(response.content),
+                tool_call_chunks=[
+                    {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"],
+                     "index": k, "type": "tool_call_chunk"}
+                    for k, c in enumerate(response.tool_calls)
+                ],
+            )
+        )  # fmt: skip
+
+
+def test_the_agent_calls_the_engine_and_the_card_shows_its_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from skillcheck.agent import Assistant
+    from skillcheck.config import get_settings
+    from skillcheck.ui import resources
+
+    model = ScriptedModel(
+        responses=[
+            AIMessage(
+                "",
+                tool_calls=[
+                    {"name": "assess_eligibility", "args": PROFILE, "id": "c1", "type": "tool_call"}
+                ],
+            ),
+            AIMessage("The check says you meet the published criteria through route 1 [1]."),
+        ]
+    )
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-key")
+    get_settings.cache_clear()
+    resources.get_assistant.clear()
+    monkeypatch.setattr(resources, "make_assistant", lambda s, r: Assistant(s, r, model=model))
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.chat_input[0].set_value("Am I eligible? Diploma of Business 2018, CX manager since 2019")
+        at = at.run()
+    finally:
+        resources.get_assistant.clear()
+    assert not at.exception
+    answer = at.session_state["messages"][-1]
+    assert answer["mode"] == "llm"
+    assert [s["label"] for s in answer["steps"]] == [
+        "Searching the sources",
+        "Checking eligibility",
+    ]
+    assert answer["citations"] and "[1]" in answer["content"]
+    expected = rules.assess(PROFILE).model_dump(mode="json")
+    assert answer["eligibility"]["result"] == expected
+    assert at.session_state.get("form_open") is not True  # the model gathered the facts
+    assert at.get("vega_lite_chart"), "the card's timeline is drawn"
+    badges = [str(m.value) for m in at.markdown if "badge" in str(m.value)]
+    assert any("Meets the published criteria" in b for b in badges)
