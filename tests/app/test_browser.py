@@ -82,14 +82,18 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free port with an empty store; stopped at the end."""
+def _require_chromium() -> None:
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); "
             "this test never downloads a browser"
         )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free port with an empty store; stopped at the end."""
+    _require_chromium()
     home = tmp_path_factory.mktemp("browser-home")
     log = home / "streamlit.log"
     port = _free_port()
@@ -135,6 +139,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    _require_chromium()
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
