@@ -9,6 +9,7 @@ numbered sources. Every marker maps to a retrieved passage by construction.
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,23 +83,24 @@ def _candidates(hit: Hit) -> list[tuple[int, int, str, str | None]]:
 
 _CACHE: OrderedDict[tuple[str, int, int, str], Vector] = OrderedDict()
 _CACHE_SIZE = 50_000
+_CACHE_LOCK = threading.Lock()
 
 
 def _sentence_vectors(embedder: Embedder, spans: list[tuple[int, int, str]]) -> list[Vector]:
-    """Embeddings of candidate sentences, cached per model and text (LRU)."""
+    """Embeddings of candidate sentences, cached per model and text (LRU, thread-safe)."""
     keys = [(embedder.model_id, s, e, t) for s, e, t in spans]
-    missing = [k for k in dict.fromkeys(keys) if k not in _CACHE]
-    if missing:
-        for key, vec in zip(
-            missing, embedder.embed_documents([k[3] for k in missing]), strict=True
-        ):
+    with _CACHE_LOCK:
+        missing = [k for k in dict.fromkeys(keys) if k not in _CACHE]
+    fresh = embedder.embed_documents([k[3] for k in missing]) if missing else []
+    with _CACHE_LOCK:
+        for key, vec in zip(missing, fresh, strict=True):
             _CACHE[key] = vec
-    out = []
-    for key in keys:
-        _CACHE.move_to_end(key)
-        out.append(_CACHE[key])
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+        out = []
+        for key in keys:
+            _CACHE.move_to_end(key)
+            out.append(_CACHE[key])
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return out
 
 
