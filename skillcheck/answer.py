@@ -91,7 +91,7 @@ def _sentence_vectors(embedder: Embedder, spans: list[tuple[int, int, str]]) -> 
     keys = [(embedder.model_id, s, e, t) for s, e, t in spans]
     with _CACHE_LOCK:
         missing = [k for k in dict.fromkeys(keys) if k not in _CACHE]
-    fresh = embedder.embed_documents([k[3] for k in missing]) if missing else []
+    fresh: list[Vector] = list(embedder.embed_documents([k[3] for k in missing])) if missing else []
     with _CACHE_LOCK:
         for key, vec in zip(missing, fresh, strict=True):
             _CACHE[key] = vec
