@@ -1,0 +1,303 @@
+"""Scale benchmark of skillcheck's retrieval: embedding throughput, store build, queries at N.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/bench_scale.py                  # --sizes 10000,100000
+    .venv/bin/python benchmarks/bench_scale.py --sizes 2000 --queries 50
+
+It prints numbers; its few asserts are sanity checks, not performance thresholds.
+Everything goes into a temporary directory that is deleted at the end.
+
+(a) embedding throughput: a deterministic sample of 2,000 chunks of realistic text
+    (seeded recombination of the corpus's own sentences, with a few words swapped for
+    other corpus words) embedded with ``LocalMiniLM.embed_documents``; chunks/s.
+(b) per size N: N generated ``Chunk`` objects (the sample's texts cycled with a few
+    seeded word swaps each, so every chunk is distinct; the sample's vectors cycled
+    with small seeded Gaussian noise and re-normalised, so nothing more is embedded),
+    written with the project's ``Store.build`` to a fresh persistent Chroma store as
+    ``Record(chunk)`` only (no unit records: N vectors); insert records/s and total
+    time. Then ``Retriever(store, embedder)`` (check model + load chunks + BM25) is
+    timed, and ``--queries`` eval questions (cycled) are run in each mode: hybrid,
+    dense-only and BM25-only p50/p95 in ms (a dense or hybrid query includes
+    embedding the question). One untimed warm-up query per size comes first; its
+    time is printed as "first query". The init's two parts (Store.chunks, BM25) are
+    then re-timed separately and printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from skillcheck.corpus import Chunk
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+SEED = 149212
+SAMPLE = 2000
+NOISE_SIGMA = 0.02  # per dimension, on unit vectors of 384 dims (|noise| ~ 0.39 before renorm)
+TOP_K = 4
+_WORD_SWAPS = (0, 3)  # words swapped per sentence when generating text
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q``-th percentile (0-100), linear interpolation between closest ranks."""
+    data = sorted(values)
+    if not data:
+        return float("nan")
+    pos = (len(data) - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, len(data) - 1)
+    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+
+
+class TextGen:
+    """Seeded recombination of the corpus's sentences and words."""
+
+    def __init__(self, corpus_dir: Path):
+        from skillcheck.corpus import build_chunks, split_sentences
+
+        chunks = build_chunks(corpus_dir)
+        sentences: list[str] = []
+        for c in chunks:
+            for s, e in split_sentences(c.text):
+                sent = c.text[s:e].strip()
+                if len(sent.split()) >= 3:
+                    sentences.append(sent)
+        self.sentences = sorted(set(sentences))
+        self.words = sorted({w for s in self.sentences for w in s.split() if w.isalpha()})
+        self.sections = sorted({c.section for c in chunks})
+        self.titles = sorted({(c.source_id, str(c.meta.get("short_title", ""))) for c in chunks})
+
+    def mutate(self, sentence: str, rng: random.Random) -> str:
+        words = sentence.split()
+        for _ in range(rng.randint(*_WORD_SWAPS)):
+            words[rng.randrange(len(words))] = rng.choice(self.words)
+        return " ".join(words)
+
+    def passage(self, rng: random.Random) -> str:
+        """A paragraph, or an intro line with a short list, of about 150-700 characters."""
+        if rng.random() < 0.25:
+            intro = self.mutate(rng.choice(self.sentences), rng).rstrip(".") + ":"
+            items = [self.mutate(rng.choice(self.sentences), rng) for _ in range(rng.randint(2, 5))]
+            text = intro + "\n" + "\n".join(f"• {i}" for i in items)
+        else:
+            picked = [
+                self.mutate(rng.choice(self.sentences), rng) for _ in range(rng.randint(2, 5))
+            ]
+            text = " ".join(picked)
+        return text[:700]
+
+
+def make_sample(gen: TextGen) -> list[tuple[str, str, str]]:
+    """``SAMPLE`` deterministic (source_id, section, text) triples."""
+    rng = random.Random(SEED)
+    out = []
+    for _ in range(SAMPLE):
+        source_id, _title = rng.choice(gen.titles)
+        out.append((source_id, rng.choice(gen.sections), gen.passage(rng)))
+    return out
+
+
+def make_chunks(gen: TextGen, sample: list[tuple[str, str, str]], n: int) -> list[Chunk]:
+    """``n`` distinct chunks: the sample cycled, each with a couple of seeded word swaps."""
+    from skillcheck.corpus import Chunk
+
+    titles = dict(gen.titles)
+    rng = random.Random(SEED + n)
+    chunks = []
+    offsets: dict[str, int] = {}
+    for i in range(n):
+        source_id, section, text = sample[i % SAMPLE]
+        if i >= SAMPLE:  # the first pass is the sample itself, verbatim
+            words = text.split(" ")
+            for _ in range(2):
+                j = rng.randrange(len(words))
+                if words[j].isalpha():
+                    words[j] = rng.choice(gen.words)
+            text = " ".join(words)
+        start = offsets.get(source_id, 0)
+        offsets[source_id] = start + len(text) + 2
+        chunks.append(
+            Chunk(
+                id=f"{source_id}:{i:016x}",
+                source_id=source_id,
+                section=section,
+                start=start,
+                end=start + len(text),
+                text=text,
+                meta={
+                    "title": f"{titles[source_id]} (generated)",
+                    "short_title": titles[source_id],
+                    "publisher": "benchmark",
+                    "latest_release": True,
+                },
+            )
+        )
+    return chunks
+
+
+def make_vectors(sample_vecs: np.ndarray, n: int) -> np.ndarray:
+    """``n`` unit vectors: the sample's cycled, plus seeded noise, re-normalised."""
+    rng = np.random.default_rng(SEED + n)
+    reps = -(-n // len(sample_vecs))
+    vecs = np.tile(sample_vecs, (reps, 1))[:n].astype(np.float32)
+    vecs += rng.normal(0.0, NOISE_SIGMA, size=vecs.shape).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated store sizes")
+    parser.add_argument("--queries", type=int, default=200, help="queries per mode and size")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--sizes: comma-separated integers, e.g. 10000,100000")
+    if not sizes or min(sizes) < 1 or args.queries < 1:
+        parser.error("--sizes and --queries must be positive")
+
+    tmp = Path(tempfile.mkdtemp(prefix="skillcheck-bench-scale-"))
+    os.environ["SKILLCHECK_HOME"] = str(tmp / "home")  # nothing of the user's is touched
+    os.environ["SKILLCHECK_EMBEDDINGS"] = "local"
+    os.environ.pop("CHROMA_HOST", None)
+    os.environ.pop("SKILLCHECK_CHROMA_HOST", None)
+    try:
+        return _run(sizes, args.queries, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run(sizes: list[int], n_queries: int, tmp: Path) -> int:
+    from skillcheck.config import Settings
+    from skillcheck.embeddings import LocalMiniLM
+    from skillcheck.evaluation import DEFAULT_QUESTIONS, load_questions
+    from skillcheck.retrieval import BM25, Retriever
+    from skillcheck.store import Record, Store
+
+    base = Settings(home=tmp / "home")
+    gen = TextGen(base.corpus_dir)
+    questions = [q.question for q in load_questions(DEFAULT_QUESTIONS)]
+    queries = [questions[i % len(questions)] for i in range(n_queries)]
+    print(f"python {sys.version.split()[0]}, cpus {os.cpu_count()}, seed {SEED}")
+    print(f"text pool: {len(gen.sentences)} corpus sentences, {len(gen.words)} words")
+
+    # (a) embedding throughput -------------------------------------------------------------
+    t0 = time.perf_counter()
+    embedder = LocalMiniLM()
+    print(f"\n(a) model load: {time.perf_counter() - t0:.2f} s")
+    sample = make_sample(gen)
+    sample_chunks = make_chunks(gen, sample, SAMPLE)
+    texts = [c.embed_text for c in sample_chunks]
+    mean_chars = sum(len(t) for t in texts) / len(texts)
+    t0 = time.perf_counter()
+    sample_vecs = embedder.embed_documents(texts)
+    embed_s = time.perf_counter() - t0
+    embed_rate = SAMPLE / embed_s
+    print(
+        f"    embedded {SAMPLE} chunks (mean {mean_chars:.0f} chars of embed_text) "
+        f"in {embed_s:.1f} s: {embed_rate:.0f} chunks/s"
+    )
+
+    rows = []
+    for n in sizes:
+        print(f"\n(b) N = {n:,}")
+        home = tmp / f"n{n}"
+        settings = Settings(home=home)
+        t0 = time.perf_counter()
+        chunks = make_chunks(gen, sample, n)
+        vectors = make_vectors(sample_vecs, n)
+        records = [Record(c) for c in chunks]
+        print(f"    generated {n:,} chunks + vectors in {time.perf_counter() - t0:.1f} s")
+
+        store = Store(settings)
+        written = [0]
+        last_report = [time.perf_counter()]
+        t_build = time.perf_counter()
+
+        def progress(
+            k: int,
+            n: int = n,
+            written: list[int] = written,
+            last: list[float] = last_report,
+            t_build: float = t_build,
+        ) -> None:
+            written[0] += k
+            now = time.perf_counter()
+            if now - last[0] >= 30 or written[0] == n:
+                last[0] = now
+                print(f"      ... {written[0]:,} records in {now - t_build:.0f} s", flush=True)
+
+        store.build(records, vectors, embedder.model_id, f"{n:016x}", progress=progress)
+        build_s = time.perf_counter() - t_build
+        insert_rate = n / build_s
+        print(f"    Store.build: {build_s:.1f} s total, {insert_rate:.0f} records/s")
+        del records, vectors
+
+        t0 = time.perf_counter()
+        retriever = Retriever(Store(settings), embedder)
+        init_s = time.perf_counter() - t0
+        assert len(retriever.chunks) == n, len(retriever.chunks)
+        print(f"    Retriever init (check model + load {n:,} chunks + BM25): {init_s:.1f} s")
+        # its two parts, timed again separately (the retriever above is the one queried)
+        t0 = time.perf_counter()
+        again = retriever.store.chunks()
+        load_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        BM25([c.embed_text for c in again])
+        bm25_s = time.perf_counter() - t0
+        del again
+        print(f"      of which, re-timed: Store.chunks() {load_s:.1f} s, BM25 build {bm25_s:.1f} s")
+
+        t0 = time.perf_counter()
+        retriever.search(queries[0], TOP_K, "hybrid")
+        first_ms = (time.perf_counter() - t0) * 1000
+        print(f"    first query (untimed warm-up, hybrid): {first_ms:.0f} ms")
+        stats = {}
+        for mode in ("hybrid", "dense", "bm25"):
+            times = []
+            for q in queries:
+                t0 = time.perf_counter()
+                hits = retriever.search(q, TOP_K, mode)
+                times.append((time.perf_counter() - t0) * 1000)
+                assert hits or mode == "bm25", (mode, q)
+            stats[mode] = (percentile(times, 50), percentile(times, 95))
+            print(
+                f"    {mode:>6} x{len(queries)}: p50 {stats[mode][0]:.1f} ms, "
+                f"p95 {stats[mode][1]:.1f} ms"
+            )
+        rows.append((n, build_s, insert_rate, init_s, first_ms, stats))
+        del retriever, store, chunks
+        shutil.rmtree(home, ignore_errors=True)
+
+    print(
+        f"\nembedding: {embed_rate:.0f} chunks/s ({SAMPLE} chunks, LocalMiniLM int8, "
+        f"{os.cpu_count()} cpus)\n"
+    )
+    print(
+        "| N | build s | insert rec/s | retriever init s | hybrid p50/p95 ms "
+        "| dense p50/p95 ms | bm25 p50/p95 ms |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for n, build_s, rate, init_s, _first, st in rows:
+        cells = " | ".join(f"{st[m][0]:.1f} / {st[m][1]:.1f}" for m in ("hybrid", "dense", "bm25"))
+        print(f"| {n:,} | {build_s:.1f} | {rate:.0f} | {init_s:.1f} | {cells} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
