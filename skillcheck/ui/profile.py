@@ -11,25 +11,13 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
 import pandas as pd  # type: ignore[import-untyped]
 
-LEVELS = [
-    "none",
-    "certificate_i",
-    "certificate_ii",
-    "certificate_iii",
-    "certificate_iv",
-    "diploma",
-    "advanced_diploma",
-    "associate_degree",
-    "bachelor",
-    "graduate_certificate",
-    "graduate_diploma",
-    "master",
-    "doctoral",
-]
+from skillcheck.rules.loader import Level
+
+LEVELS = list(get_args(Level))  # the engine's own list, in AQF order
 RELEVANCE = ["auto", "highly_relevant", "relevant", "not_relevant"]
 YES_NO_AUTO = ["auto", "yes", "no"]
 QUAL_COLUMNS = ["title", "level", "field", "highly_relevant", "completed"]
