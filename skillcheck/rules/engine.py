@@ -600,19 +600,10 @@ def _title_warnings(data: AssessmentInput, jobs: Sequence[_Job], ctx: Context) -
         match = lookup_title(e.title, ctx.rules.occupation.code)
         cites = [ctx.cite_ids[(c.source, c.line, c.quote)] for c in match.citations]
         decides = "It decides nothing alone: the duties do." if e.tasks or e.relevance else ""
-        if match.status == "unsuitable":
+        if match.status in ("unsuitable", "suitable"):
             out.append(
                 WarningItem(
-                    code="unsuitable_title",
-                    period_index=job.index,
-                    cites=cites,
-                    message=f"Job {job.index} '{e.title}': {match.message} {decides}".strip(),
-                )
-            )
-        elif match.status == "suitable":
-            out.append(
-                WarningItem(
-                    code="suitable_title",
+                    code=f"{match.status}_title",
                     period_index=job.index,
                     cites=cites,
                     message=f"Job {job.index} '{e.title}': {match.message} {decides}".strip(),
