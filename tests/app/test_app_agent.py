@@ -7,19 +7,15 @@ as the card (from the tool's artifact, not from the model's words).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.messages import AIMessage
 from streamlit.testing.v1 import AppTest
 
 from skillcheck import rules
+from tests.agent.fakes import ScriptedModel
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PROFILE: dict[str, Any] = {
@@ -34,34 +30,6 @@ PROFILE: dict[str, Any] = {
     ],
     "organisational_chart": True,
 }  # fmt: skip
-
-
-class ScriptedModel(FakeMessagesListChatModel):
-    """Streams its scripted messages in order, tool calls included (fakes cannot bind tools)."""
-
-    def bind_tools(self, tools: Any, **kwargs: Any) -> ScriptedModel:  # type: ignore[override]
-        return self
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        response = self.responses[self.i]
-        self.i += 1
-        assert isinstance(response, AIMessage)
-        yield ChatGenerationChunk(
-            message=AIMessageChunk(
-                content=str(response.content),
-                tool_call_chunks=[
-                    {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"],
-                     "index": k, "type": "tool_call_chunk"}
-                    for k, c in enumerate(response.tool_calls)
-                ],
-            )
-        )  # fmt: skip
 
 
 def test_the_agent_calls_the_engine_and_the_card_shows_its_result(
