@@ -3,8 +3,10 @@
 Every chunk is a verbatim slice ``text[start:end]`` of its source file, so a citation
 can show and highlight the exact passage. Chunks follow the page's structure: a
 heading travels with the paragraphs under it, a list travels whole with the line
-that introduces it, and navigation boilerplate (the manifest's ``boilerplate``
-patterns) is never part of a chunk. Nothing kept is ever changed.
+that introduces it, a short piece joins its neighbour under the same heading (a lone
+list intro or a one-line step is too little to find or understand alone), and
+navigation boilerplate (the manifest's ``boilerplate`` patterns) is never part of a
+chunk. Nothing kept is ever changed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from skillcheck.errors import CorpusError
 MANIFEST = "manifest.yaml"
 #: A chunk grows block by block up to about this many characters.
 MAX_CHUNK_CHARS = 700
+#: A chunk shorter than this takes in the next chunk of its section when the two fit
+#: in ``MAX_CHUNK_CHARS``: a lone list intro or a one-line step carries too little
+#: context to be found (or understood) alone.
+MIN_CHUNK_CHARS = 300
 _BULLET = re.compile(r"^\s*[•\-\*]\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(])")
 #: "Skill Level: 2", "ANZSCO Code: 149212 / Group C": a labelled value, not a heading.
@@ -218,6 +224,26 @@ def _chunk_id(source_id: str, text: str) -> str:
     return f"{source_id}:{digest}"
 
 
+def _join_short(groups: list[tuple[str, list[_Block]]]) -> list[tuple[str, list[_Block]]]:
+    """Join a group to the one before it when both are under one top-level heading,
+    the join fits in ``MAX_CHUNK_CHARS``, and either the one before is shorter than
+    ``MIN_CHUNK_CHARS`` or the group is a sub-section of it (a numbered step, a table
+    column: "How to apply > Find"). The joined group is named after the top heading.
+    """
+    out: list[tuple[str, list[_Block]]] = []
+    for section, blocks in groups:
+        if out:
+            prev_section, prev = out[-1]
+            top = prev_section.split(" > ")[0]
+            short = prev[-1].end - prev[0].start < MIN_CHUNK_CHARS
+            fits = blocks[-1].end - prev[0].start <= MAX_CHUNK_CHARS
+            if fits and section.split(" > ")[0] == top and (short or section != top):
+                out[-1] = (prev_section if prev_section == section else top, prev + blocks)
+                continue
+        out.append((section, blocks))
+    return out
+
+
 def chunk_source(source: Source, boilerplate: list[str]) -> list[Chunk]:
     """Split one source into chunks that keep headings and lists with their context."""
     patterns = [re.compile(p) for p in boilerplate]
@@ -225,6 +251,7 @@ def chunk_source(source: Source, boilerplate: list[str]) -> list[Chunk]:
     groups: list[tuple[str, list[_Block]]] = []
     heading = parent = source.meta.title
     current: list[_Block] = []
+    numbered = False  # the last heading was a step number ("1"): the next is a sub-heading
 
     def flush() -> None:
         nonlocal current
@@ -241,10 +268,15 @@ def chunk_source(source: Source, boilerplate: list[str]) -> list[Chunk]:
             title = block.lines[0].strip()
             if _FRAGMENT.match(title):
                 heading = f"{parent} > {title}"
+                numbered = True
+            elif numbered:
+                heading = f"{parent} > {title}"
+                numbered = False
             else:
                 heading = parent = title
             current.append(block)
             continue
+        numbered = False
         joins_list = block.is_list and current and current[-1].is_intro
         if current and not joins_list and not all(b.is_heading for b in current):
             grown = block.end - current[0].start
@@ -252,6 +284,7 @@ def chunk_source(source: Source, boilerplate: list[str]) -> list[Chunk]:
                 flush()
         current.append(block)
     flush()
+    groups = _join_short(groups)
 
     chunks = []
     meta = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,16 @@ import pytest
 import yaml
 
 from skillcheck.config import REPO_DIR
-from skillcheck.corpus import build_chunks, load_manifest, load_sources, locate_quote
+from skillcheck.corpus import (
+    MAX_CHUNK_CHARS,
+    MIN_CHUNK_CHARS,
+    Source,
+    build_chunks,
+    chunk_source,
+    load_manifest,
+    load_sources,
+    locate_quote,
+)
 from skillcheck.errors import CorpusError
 
 CORPUS = REPO_DIR / "corpus"
@@ -54,6 +64,53 @@ def test_sections_name_the_heading_above_the_passage() -> None:
     assert route4.section == "Group C > 4"
     chart = next(c for c in chunks if "organisational chart" in c.text)
     assert chart.section == "Supporting material for assessment"
+
+
+def test_a_nested_list_stays_with_the_line_that_announces_it() -> None:
+    chunks = build_chunks(CORPUS)
+    skill = next(c for c in chunks if "In Australia:" in c.text)
+    assert "Indicative Skill Level:" in skill.text  # "... outlined below:" announces both lists
+    assert "In New Zealand:" in skill.text
+
+
+def test_numbered_steps_join_the_heading_they_sit_under() -> None:
+    chunks = build_chunks(CORPUS)
+    how = next(c for c in chunks if "Find the VETASSESS occupation" in c.text)
+    assert how.section == "How to apply"
+    for step in ("Match your skills", "Get ready to apply", "Apply online"):
+        assert step in how.text
+
+
+def _source(text: str) -> Source:
+    meta = load_manifest(CORPUS).sources[1].model_copy(update={"id": "synthetic"})
+    return Source(meta=meta, text=text)
+
+
+def test_short_pieces_join_within_their_section_only() -> None:
+    text = (
+        "Alpha\n\nShort first paragraph about alpha.\n\nSecond line under alpha:\n\n"
+        "  • one item\n\nBeta\n\nBeta has a short paragraph of its own.\n"
+    )
+    chunks = chunk_source(_source(text), [])
+    assert [c.section for c in chunks] == ["Alpha", "Beta"]
+    assert "one item" in chunks[0].text and "Beta" not in chunks[0].text
+
+
+def test_joining_never_grows_a_chunk_past_the_maximum() -> None:
+    long_paragraph = "Long sentence about the topic. " * (MAX_CHUNK_CHARS // 31)
+    text = f"Alpha\n\nTiny.\n\nIntro line:\n\n  • item\n\n{long_paragraph.strip()}\n"
+    chunks = chunk_source(_source(text), [])
+    assert len(chunks) == 2
+    assert all(len(c.text) <= MAX_CHUNK_CHARS for c in chunks)
+    assert len(chunks[0].text) < MIN_CHUNK_CHARS  # too short, but the next one cannot fit it
+
+
+def test_corpus_chunks_respect_the_size_bounds_where_they_can() -> None:
+    chunks = build_chunks(CORPUS)
+    for a, b in itertools.pairwise(chunks):
+        same = a.source_id == b.source_id and a.section.split(" > ")[0] == b.section.split(" > ")[0]
+        if same and len(a.text) < MIN_CHUNK_CHARS:
+            assert b.end - a.start > MAX_CHUNK_CHARS  # joining was tried and did not fit
 
 
 def test_chunk_ids_are_stable_and_unique() -> None:
