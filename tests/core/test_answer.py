@@ -73,9 +73,7 @@ def test_an_eligibility_question_points_to_the_eligibility_check(retriever: Retr
 def test_the_anzsco_substitution_sentence_never_stands_alone(retriever: Retriever) -> None:
     """ANZSCO's 'experience may substitute' comes with VETASSESS's qualification rule."""
     q = "I have five years of experience but no diploma. Can experience replace it?"
-    answer = extractive_answer(
-        q, retriever.search(q, 4), retriever.embedder, pool=retriever.chunks
-    )
+    answer = extractive_answer(q, retriever.search(q, 4), retriever.embedder, pool=retriever.chunks)
     assert "may substitute for the formal qualifications" in answer.text
     assert "Australian Qualifications Framework (AQF) Diploma or higher" in answer.text
     assert "A positive assessment of both qualification level" in answer.text
