@@ -4,17 +4,41 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skillcheck.config import get_settings
+import pytest
+
+from skillcheck.config import REPO_DIR, get_settings
+from skillcheck.corpus import build_chunks
 from skillcheck.embeddings import get_embedder
-from skillcheck.evaluation import DEFAULT_QUESTIONS, evaluate, load_questions
-from skillcheck.retrieval import Retriever
+from skillcheck.evaluation import DEFAULT_QUESTIONS, HELDOUT_QUESTIONS, evaluate, load_questions
+from skillcheck.retrieval import Retriever, tokenize
 from skillcheck.store import Store
 
+SETS = [DEFAULT_QUESTIONS, HELDOUT_QUESTIONS]
 
-def test_the_question_set_is_large_and_a_third_paraphrased() -> None:
-    questions = load_questions(DEFAULT_QUESTIONS)
+
+@pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
+def test_the_question_set_is_large_and_a_third_paraphrased(path: Path) -> None:
+    questions = load_questions(path)
     assert len(questions) >= 40
+    assert len({q.id for q in questions}) == len(questions)
     assert sum(q.paraphrased for q in questions) * 3 >= len(questions)
+
+
+@pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
+def test_every_labelled_passage_exists_and_paraphrases_share_no_word(path: Path) -> None:
+    chunks = build_chunks(REPO_DIR / "corpus")
+    for q in load_questions(path):
+        for expected in (q.answer, *q.also):
+            assert any(
+                c.source_id == expected.source and expected.quote in c.text for c in chunks
+            ), (q.id, expected.quote)
+        if q.paraphrased:
+            assert not set(tokenize(q.question)) & set(tokenize(q.answer.quote)), q.id
+
+
+def test_the_held_out_set_shares_no_question_with_the_tuning_set() -> None:
+    tuning = {q.question.casefold() for q in load_questions(DEFAULT_QUESTIONS)}
+    assert not tuning & {q.question.casefold() for q in load_questions(HELDOUT_QUESTIONS)}
 
 
 def test_hybrid_recall_at_4_meets_the_floor_and_beats_each_retriever(home: Path) -> None:
