@@ -34,22 +34,13 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchstats import percentile  # noqa: E402  (benchmarks/ is the script's own folder)
+
 INGEST_RUNS = 3
 PASSES = 3
 COLD_RUNS = 5
 TOP_K = 4
 COLD_QUESTION = "What hours count?"
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The ``q``-th percentile (0-100), linear interpolation between closest ranks."""
-    data = sorted(values)
-    if not data:
-        return float("nan")
-    pos = (len(data) - 1) * q / 100.0
-    lo = int(pos)
-    hi = min(lo + 1, len(data) - 1)
-    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,22 +45,13 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchstats import percentile  # noqa: E402  (benchmarks/ is the script's own folder)
+
 SEED = 149212
 SAMPLE = 2000
 NOISE_SIGMA = 0.02  # per dimension, on unit vectors of 384 dims (|noise| ~ 0.39 before renorm)
 TOP_K = 4
 _WORD_SWAPS = (0, 3)  # words swapped per sentence when generating text
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The ``q``-th percentile (0-100), linear interpolation between closest ranks."""
-    data = sorted(values)
-    if not data:
-        return float("nan")
-    pos = (len(data) - 1) * q / 100.0
-    lo = int(pos)
-    hi = min(lo + 1, len(data) - 1)
-    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
 
 
 class TextGen:
