@@ -41,13 +41,14 @@ def test_the_held_out_set_shares_no_question_with_the_tuning_set() -> None:
     assert not tuning & {q.question.casefold() for q in load_questions(HELDOUT_QUESTIONS)}
 
 
-def test_hybrid_recall_at_4_meets_the_floor_and_beats_each_retriever(home: Path) -> None:
+def test_hybrid_meets_the_floors_and_beats_each_retriever_on_the_tuning_set(home: Path) -> None:
     retriever = Retriever(Store(get_settings()), get_embedder())
     questions = load_questions(DEFAULT_QUESTIONS)
     dense, bm25, hybrid = (evaluate(retriever, questions, m) for m in ("dense", "bm25", "hybrid"))
     assert hybrid.recall_at_4 >= 0.95, hybrid.misses
-    assert hybrid.recall_at_4 >= max(dense.recall_at_4, bm25.recall_at_4)
-    assert hybrid.mrr >= max(dense.mrr, bm25.mrr)
+    assert hybrid.mrr >= 0.85
+    for metric in ("recall_at_1", "recall_at_4", "mrr"):
+        assert getattr(hybrid, metric) >= max(getattr(dense, metric), getattr(bm25, metric))
 
 
 def test_eval_exits_non_zero_under_the_floor(home: Path, capsys: object) -> None:
