@@ -36,6 +36,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(])")
 _LABELLED_VALUE = re.compile(r"^[A-Za-z][\w ]{0,40}: \S")
 #: "4", "1-3": a fragment of a lost table, named after its parent heading.
 _FRAGMENT = re.compile(r"^[\d\s\-–*]{1,5}$")
+#: Between the parts of a section path: "Group C > 4".
+_SUB = " > "
 
 
 class SourceMeta(BaseModel):
@@ -191,6 +193,10 @@ class _Block:
         )
 
     @property
+    def is_fragment(self) -> bool:
+        return self.is_heading and bool(_FRAGMENT.match(self.lines[0].strip()))
+
+    @property
     def is_intro(self) -> bool:
         return not self.is_list and self.lines[-1].rstrip().endswith(":")
 
@@ -224,6 +230,11 @@ def _chunk_id(source_id: str, text: str) -> str:
     return f"{source_id}:{digest}"
 
 
+def _top(section: str) -> str:
+    """The top-level heading of a section path ("How to apply" for "How to apply > Find")."""
+    return section.split(_SUB)[0]
+
+
 def _join_short(groups: list[tuple[str, list[_Block]]]) -> list[tuple[str, list[_Block]]]:
     """Join a group to the one before it when both are under one top-level heading,
     the join fits in ``MAX_CHUNK_CHARS``, and either the one before is shorter than
@@ -234,10 +245,10 @@ def _join_short(groups: list[tuple[str, list[_Block]]]) -> list[tuple[str, list[
     for section, blocks in groups:
         if out:
             prev_section, prev = out[-1]
-            top = prev_section.split(" > ")[0]
+            top = _top(prev_section)
             short = prev[-1].end - prev[0].start < MIN_CHUNK_CHARS
             fits = blocks[-1].end - prev[0].start <= MAX_CHUNK_CHARS
-            if fits and section.split(" > ")[0] == top and (short or section != top):
+            if fits and _top(section) == top and (short or section != top):
                 out[-1] = (prev_section if prev_section == section else top, prev + blocks)
                 continue
         out.append((section, blocks))
@@ -251,7 +262,6 @@ def chunk_source(source: Source, boilerplate: list[str]) -> list[Chunk]:
     groups: list[tuple[str, list[_Block]]] = []
     heading = parent = source.meta.title
     current: list[_Block] = []
-    numbered = False  # the last heading was a step number ("1"): the next is a sub-heading
 
     def flush() -> None:
         nonlocal current
@@ -266,17 +276,15 @@ def chunk_source(source: Source, boilerplate: list[str]) -> list[Chunk]:
             if current and not all(b.is_heading for b in current):
                 flush()
             title = block.lines[0].strip()
-            if _FRAGMENT.match(title):
-                heading = f"{parent} > {title}"
-                numbered = True
-            elif numbered:
-                heading = f"{parent} > {title}"
-                numbered = False
+            # a table fragment ("1-3"), or the heading right after a step number ("1"),
+            # is a sub-section of the heading above
+            after_number = bool(current) and current[-1].is_fragment
+            if block.is_fragment or after_number:
+                heading = f"{parent}{_SUB}{title}"
             else:
                 heading = parent = title
             current.append(block)
             continue
-        numbered = False
         joins_list = block.is_list and current and current[-1].is_intro
         if current and not joins_list and not all(b.is_heading for b in current):
             grown = block.end - current[0].start
