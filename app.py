@@ -1,7 +1,7 @@
 """skillcheck in the browser: ``streamlit run app.py``.
 
 Layout and wiring only. What is drawn lives in :mod:`skillcheck.ui`; who answers is
-decided in one place, :func:`skillcheck.ui.session.turn_events`.
+decided in one place, :class:`skillcheck.assistant.Assistant`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import streamlit as st
 
 from skillcheck.config import get_settings
 from skillcheck.ui import eligibility, render, resources, session, sidebar
+from skillcheck.ui.html import esc
 
 EXAMPLES = [
     "What qualification do I need for a Customer Service Manager assessment?",
@@ -28,7 +29,8 @@ render.inject_css()
 settings = get_settings()
 retriever = resources.retriever_or_stop(settings)
 options = sidebar.render_sidebar(settings, retriever)
-assistant = resources.get_assistant(settings, retriever) if options.use_model else None
+assistant = resources.get_assistant(settings, retriever, not options.use_model)
+st.sidebar.html(f'<div class="sc-notice"><strong>Mode:</strong> {esc(assistant.label)}</div>')
 
 st.title("Customer Service Manager (ANZSCO 149212)")
 st.caption(
@@ -51,7 +53,8 @@ question = typed or st.session_state.pop("pending", None)
 if question:
     asked = session.user_message(question)
     render.render_message(asked, eligibility.render_card)
-    events = session.turn_events(assistant, retriever, question, messages, options.top_k)
+    history = session.history_of(messages)
+    events = assistant.stream(question, history, top_k=options.top_k)
     record = render.stream_turn(events, eligibility.render_card)
     messages.extend([asked, record.to_message()])
     if record.needs_form and record.eligibility is None:

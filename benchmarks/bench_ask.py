@@ -11,7 +11,7 @@ Everything is written under a temporary
 (a) ingest: ``run_ingest`` on 3 fresh homes (the embedding model is loaded once
     beforehand and its load time printed separately), median seconds.
 (b) warm ask: the retriever is opened once; per eval question, the timed work is
-    ``retriever.search(q, 4)`` + ``extractive_answer(...)``, what ``skillcheck ask``
+    the assistant's whole offline turn (``Assistant.stream``), what ``skillcheck ask``
     does per question. 3 passes: pass 1 is "first-touch" (the sentence-vector cache is
     cold), p50/p95/max are over passes 2-3.
 (c) cold start: ``python -m skillcheck ask "What hours count?"`` as a subprocess on
@@ -67,12 +67,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, tmp: Path, home: Path) -> int:
-    from ingest import run_ingest
-    from skillcheck.answer import extractive_answer
+    from skillcheck.assistant import Assistant
     from skillcheck.config import Settings, get_settings
     from skillcheck.corpus import build_chunks
     from skillcheck.embeddings import get_embedder
     from skillcheck.evaluation import DEFAULT_QUESTIONS, load_questions
+    from skillcheck.events import Done
+    from skillcheck.indexing import run_ingest
     from skillcheck.retrieval import Retriever
     from skillcheck.store import Store, records_for
 
@@ -88,7 +89,7 @@ def _run(args: argparse.Namespace, tmp: Path, home: Path) -> int:
 
     # (a) ingest ---------------------------------------------------------------------------
     t0 = time.perf_counter()
-    embedder = get_embedder()
+    embedder = get_embedder(get_settings())
     load_s = time.perf_counter() - t0
     print(f"\n(a) embedding model load (once, excluded from ingest): {load_s:.2f} s")
     ingest_times = []
@@ -111,15 +112,15 @@ def _run(args: argparse.Namespace, tmp: Path, home: Path) -> int:
     retriever = Retriever(Store(settings), embedder)
     open_s = time.perf_counter() - t0
     print(f"\n(b) retriever open (store + chunks + BM25): {open_s * 1000:.0f} ms")
+    assistant = Assistant(settings, retriever, offline=True)
     first_touch: list[float] = []
     warm: list[float] = []
     for p in range(args.passes):
         for q in questions:
             t0 = time.perf_counter()
-            hits = retriever.search(q, TOP_K)
-            answer = extractive_answer(q, hits, retriever.embedder)
+            done = list(assistant.stream(q, top_k=TOP_K))[-1]
             dt = (time.perf_counter() - t0) * 1000.0
-            assert answer.citations, q
+            assert isinstance(done, Done) and done.answer, q
             (first_touch if p == 0 else warm).append(dt)
     ft_p50, ft_max = percentile(first_touch, 50), max(first_touch)
     w_p50, w_p95, w_max = percentile(warm, 50), percentile(warm, 95), max(warm)

@@ -1,6 +1,7 @@
-"""The chat agent: cited answers from the sources, and the engine as a tool.
+"""The model's turn: cited answers from the sources, and the engine as a tool.
 
-One turn, with a model configured:
+Imported only when a model answers (:class:`skillcheck.assistant.Assistant` decides).
+One turn:
 
 1. a follow-up is rewritten as a standalone question (:mod:`skillcheck.followups`);
 2. the sources are searched for it, and the passages handed to the model as the
@@ -10,17 +11,14 @@ One turn, with a model configured:
 4. the answer's ``[n]`` markers are checked against the passages of this turn, and its
    claims about eligibility against the engine's outcome.
 
-Without a model (the default), or when the model fails after its bounded retries, the
-turn is the offline one (:func:`skillcheck.chat.offline_turn`). Either way the caller
-gets the same typed events (:mod:`skillcheck.events`).
+When the model fails after its bounded retries, :class:`LLMTurn` raises
+:class:`~skillcheck.errors.ModelFailure` and the assistant answers offline.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -40,35 +38,27 @@ from langchain_core.outputs import LLMResult
 from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
-from skillcheck.answer import is_eligibility_question
-from skillcheck.chat import offline_turn
-from skillcheck.citations import MarkerFilter, format_passages
 from skillcheck.config import Settings
-from skillcheck.errors import SkillcheckError
+from skillcheck.errors import ModelFailure, SkillcheckError
 from skillcheck.events import (
     Citations,
     Done,
     Error,
     Event,
-    Mode,
     Notice,
     Token,
     ToolResult,
     ToolStart,
+    Usage,
 )
-from skillcheck.followups import (
-    clean_history,
-    joined_question,
-    looks_like_follow_up,
-    rewrite_question,
-    to_messages,
-)
+from skillcheck.followups import rewrite_question, to_messages
 from skillcheck.guard import NO_DETERMINATION, correction, leaks, stated_outcome
+from skillcheck.history import Message, looks_like_follow_up
+from skillcheck.offline import is_eligibility_question
+from skillcheck.passages import MarkerFilter, format_passages, with_claim_highlights
 from skillcheck.prompts import load_prompt
-from skillcheck.retrieval import Retriever, validate_query
-from skillcheck.tools import Engine, TurnState, build_tools, default_engine
-
-log = logging.getLogger(__name__)
+from skillcheck.retrieval import Retriever
+from skillcheck.tools import TurnState, build_tools
 
 MAX_MODEL_CALLS = 6  # per turn: the agent loop's bound
 MAX_TOOL_ERRORS = 2  # a bad tool call is answered once; the second ends the turn
@@ -126,14 +116,9 @@ class UsageCounter(BaseCallbackHandler):
                     self.output_tokens += int(usage.get("output_tokens", 0))
                     self.total_tokens += int(usage.get("total_tokens", 0))
 
-    def as_dict(self) -> dict[str, int]:
-        """The ``usage`` record of ``skillcheck ask --json``."""
-        return {
-            "llm_calls": self.llm_calls,
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "total_tokens": self.total_tokens,
-        }
+    def usage(self) -> Usage:
+        """The turn's usage so far."""
+        return Usage(self.llm_calls, self.input_tokens, self.output_tokens, self.total_tokens)
 
 
 def _turn_messages(messages: list[Any]) -> list[Any]:
@@ -213,85 +198,20 @@ def failure_reason(exc: BaseException) -> str:
     return f"unexpected error ({type(exc).__name__})"
 
 
-class Assistant:
-    """Answers questions, one turn at a time, as a stream of typed events.
+class LLMTurn:
+    """One turn with the model: pre-search, the agent loop, the checks on its answer."""
 
-    ``model`` is any LangChain chat model (tests inject fakes); without one, the
-    settings' model is used when configured, else every turn is offline.
-    """
-
-    def __init__(
-        self,
-        settings: Settings,
-        retriever: Retriever,
-        model: BaseChatModel | None = None,
-        *,
-        engine: Engine | None = None,
-        offline: bool = False,
-    ) -> None:
+    def __init__(self, settings: Settings, retriever: Retriever, model: BaseChatModel) -> None:
         self.settings = settings
         self.retriever = retriever
-        self.top_k = settings.top_k
-        self._engine = engine
-        if model is None and settings.llm_configured and not offline:
-            model = build_chat_model(settings)
-        self.model = None if offline else model
-        self._secret = (
-            settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-        )
+        self.model = model
 
-    @property
-    def mode(self) -> str:
-        """``llm`` when a model answers, else ``offline``."""
-        return "offline" if self.model is None else "llm"
-
-    @property
-    def engine(self) -> Engine:
-        """The eligibility engine (loaded on first use)."""
-        if self._engine is None:
-            self._engine = default_engine()
-        return self._engine
-
-    def stream(
-        self,
-        question: str,
-        history: list[dict[str, Any]] | None = None,
-        top_k: int | None = None,
-    ) -> Iterator[Event]:
-        """The events of one turn: tokens, tool steps, notices, citations, then ``Done``.
-
-        ``history`` is the conversation so far (``{"role", "content"}`` dicts, user and
-        assistant only); ``top_k`` overrides the settings' number of passages.
-        """
-        k = self.top_k if top_k is None else top_k
-        for event in self._stream(question, clean_history(history), k):
-            yield self._scrub(event)
-
-    def _stream(self, question: str, history: list[dict[str, str]], k: int) -> Iterator[Event]:
-        mode: Mode = "offline" if self.model is None else "llm"
-        try:
-            q = validate_query(question, k)
-        except SkillcheckError as exc:
-            yield Error(str(exc))
-            yield Done(answer="", mode=mode)
-            return
-        if self.model is None:
-            yield from self._offline(joined_question(q, history), k, [], {})
-            return
+    def turn(self, q: str, history: list[Message], k: int) -> Iterator[Event]:
+        """The events of one turn; raises :class:`ModelFailure` when the model fails."""
         yield from self._llm_turn(self.model, q, history, k)
 
-    def _offline(
-        self, query: str, k: int, notices: list[Notice], usage: dict[str, int]
-    ) -> Iterator[Event]:
-        try:
-            for event in offline_turn(self.retriever, query, k, notices):
-                yield replace(event, usage=usage) if isinstance(event, Done) else event
-        except SkillcheckError as exc:
-            yield Error(str(exc))
-            yield Done(answer="", mode="offline", notices=notices, usage=usage)
-
     def _llm_turn(
-        self, model: BaseChatModel, q: str, history: list[dict[str, str]], k: int
+        self, model: BaseChatModel, q: str, history: list[Message], k: int
     ) -> Iterator[Event]:
         usage = UsageCounter()
         config: RunnableConfig = {"callbacks": [usage], "recursion_limit": RECURSION_LIMIT}
@@ -305,11 +225,11 @@ class Assistant:
                 prompt = load_prompt("followup", self.settings.prompts_dir)
                 standalone = rewrite_question(model, prompt, q, history, config)
             yield ToolStart("search_sources", {"query": standalone, "k": k})
-            found = turn.registry.add(self.retriever.search(standalone, k))
+            found = turn.registry.add([h.chunk for h in self.retriever.search(standalone, k)])
             yield ToolResult("search_sources", found)
             graph = create_agent(
                 model,
-                build_tools(self.retriever, self.engine, turn, k, self.settings.prompts_dir),
+                build_tools(self.retriever, turn, k, self.settings.prompts_dir),
                 system_prompt=self._system_prompt(),
                 middleware=[guard],
             )
@@ -340,23 +260,16 @@ class Assistant:
                 yield event
         except SkillcheckError as exc:
             yield Error(str(exc))
-            yield Done(answer="", mode="llm", usage=usage.as_dict())
+            yield Done(answer="", mode="llm", usage=usage.usage())
             return
-        except Exception as exc:  # the model failed after its retries: answer offline
+        except Exception as exc:  # the model failed after its retries: the assistant falls back
             reason = failure_reason(exc)
-            log.warning("model call failed, answering offline: %s", reason)
             retried = isinstance(exc, openai.APITimeoutError | openai.APIConnectionError) or (
                 isinstance(exc, openai.APIStatusError)
                 and (exc.status_code == 429 or exc.status_code >= 500)
             )
             tries = f", after {self.settings.llm_max_retries} retries" if retried else ""
-            notice = Notice(
-                "fallback",
-                f"The language model could not answer ({reason}{tries}): this is the "
-                "offline answer, quoted from the sources.",
-            )
-            yield from self._offline(standalone, k, [notice], usage.as_dict())
-            return
+            raise ModelFailure(f"{reason}{tries}", standalone, usage.usage()) from None
         yield from self._finish(q, "".join(tokens), turn, guard.stopped, usage, marker_filter)
 
     def _run_graph(
@@ -413,6 +326,8 @@ class Assistant:
         extra: list[str] = []
         if stopped == "tool_errors":
             detail = turn.tool_errors[-1][:300] if turn.tool_errors else "unknown error"
+            # "employment[0]" would read as a citation marker: name the item as people count
+            detail = re.sub(r"\[(\d+)\]", lambda m: f" {int(m.group(1)) + 1}", detail)
             extra.append(TOOL_ERROR_MESSAGE.format(detail=detail.rstrip(".")))
             notices.append(Notice("tool_error", "The eligibility check's input was invalid twice."))
             needs_form = True
@@ -439,7 +354,7 @@ class Assistant:
             notices.append(Notice("unsupported", UNSUPPORTED))
         stated = stated_outcome(answer)
         if turn.eligibility is not None:
-            fix = correction(str(turn.eligibility.get("outcome")), stated)
+            fix = correction(turn.eligibility.result.outcome, stated)
             if fix:
                 extra.append(fix)
                 notices.append(Notice("correction", fix))
@@ -452,33 +367,17 @@ class Assistant:
             answer += piece
             yield Token(piece)
         yield from notices
-        citations = turn.registry.citations
-        yield Citations(citations)
+        passages = with_claim_highlights(turn.registry.passages, answer)
+        yield Citations(passages)
         yield Done(
             answer=answer,
             mode="llm",
-            citations=citations,
+            passages=passages,
             eligibility=turn.eligibility,
             notices=notices,
-            usage=usage.as_dict(),
+            usage=usage.usage(),
             needs_eligibility_form=needs_form,
         )
 
     def _system_prompt(self) -> str:
         return load_prompt("system", self.settings.prompts_dir).text
-
-    def _scrub(self, event: Event) -> Event:
-        """The event with the API key masked wherever it might appear (it never should)."""
-        secret = self._secret
-        if not secret or secret not in repr(event):
-            return event
-        changes: dict[str, Any] = {
-            name: value.replace(secret, "***")
-            for name, value in vars(event).items()
-            if isinstance(value, str)
-        }
-        if isinstance(event, Done):
-            changes["notices"] = [
-                Notice(n.kind, n.text.replace(secret, "***")) for n in event.notices
-            ]
-        return replace(event, **changes)

@@ -14,14 +14,7 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent
-
-
-def _bundled(name: str) -> Path:
-    """A top-level folder of the checkout, or its copy inside an installed wheel."""
-    in_repo = REPO_DIR / name
-    return in_repo if in_repo.is_dir() else PACKAGE_DIR / "_bundled" / name
+from skillcheck.paths import CORPUS_DIR, PROMPTS_DIR
 
 
 class Settings(BaseSettings):
@@ -32,8 +25,8 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(default_factory=lambda: Path(user_data_dir("skillcheck")))
-    corpus_dir: Path = Field(default_factory=lambda: _bundled("corpus"))
-    prompts_dir: Path = Field(default_factory=lambda: _bundled("prompts"))
+    corpus_dir: Path = CORPUS_DIR
+    prompts_dir: Path = PROMPTS_DIR
     collection_prefix: str = "skillcheck"
     top_k: int = Field(default=4, ge=1, le=50)
 

@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from skillcheck.errors import CorpusError
+from skillcheck.paths import CORPUS_DIR
 
 MANIFEST = "manifest.yaml"
 #: A chunk grows block by block up to about this many characters.
@@ -395,12 +396,8 @@ def _cached_chunks(corpus_dir: str) -> tuple[Chunk, ...]:
     return tuple(build_chunks(Path(corpus_dir)))
 
 
-def locate_quote(source_id: str, quote: str, corpus_dir: Path | None = None) -> Located | None:
+def locate_quote(source_id: str, quote: str, corpus_dir: Path = CORPUS_DIR) -> Located | None:
     """The chunk holding ``quote`` verbatim, and the quote's offsets in its source."""
-    if corpus_dir is None:
-        from skillcheck.config import get_settings
-
-        corpus_dir = get_settings().corpus_dir
     for chunk in _cached_chunks(str(corpus_dir)):
         if chunk.source_id != source_id:
             continue

@@ -21,7 +21,9 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from skillcheck.config import Settings
 from skillcheck.errors import ModelFileError, SkillcheckError
+from skillcheck.paths import DATA_DIR
 
 Vectors = npt.NDArray[np.float32]
 
@@ -29,7 +31,7 @@ Vectors = npt.NDArray[np.float32]
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 #: sha256 of the tokenizer.json of sentence-transformers/all-MiniLM-L6-v2.
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
-TOKENIZER_PATH = Path(__file__).resolve().parent / "data" / "minilm-tokenizer.json"
+TOKENIZER_PATH = DATA_DIR / "minilm-tokenizer.json"
 LOCAL_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8@" + MODEL_SHA256[:12]
 MAX_TOKENS = 256
 BATCH = 32
@@ -158,12 +160,9 @@ _LOCAL: LocalMiniLM | None = None
 _LOCAL_LOCK = threading.Lock()
 
 
-def get_embedder() -> Embedder:
-    """The configured embedder; the local model is loaded once per process."""
+def get_embedder(settings: Settings) -> Embedder:
+    """The embedder ``settings`` ask for; the local model is loaded once per process."""
     global _LOCAL
-    from skillcheck.config import get_settings
-
-    settings = get_settings()
     if settings.embeddings == "openai":
         if settings.openai_api_key is None:
             raise SkillcheckError(

@@ -1,6 +1,6 @@
 """Retrieval evaluation: recall@1, recall@4 and MRR of dense, BM25 and hybrid, side by side.
 
-The question set (``tests/eval/questions.yaml``) names, for each question, the source
+The question set (``skillcheck/data/eval/questions.yaml``) names, for each question, the source
 and a verbatim quote of the passage that answers it; a retrieved chunk is relevant
 when it contains that quote.
 """
@@ -15,16 +15,16 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from skillcheck.config import REPO_DIR, get_settings
+from skillcheck.config import get_settings
 from skillcheck.errors import UserInputError
-from skillcheck.resources import open_retriever
-from skillcheck.retrieval import Mode, Retriever
+from skillcheck.paths import EVAL_DIR
+from skillcheck.retrieval import Mode, Retriever, open_retriever
 
 #: The set retrieval was tuned on (lexicon, RRF k, chunk sizes): dev-set numbers.
-DEFAULT_QUESTIONS = REPO_DIR / "tests" / "eval" / "questions.yaml"
+DEFAULT_QUESTIONS = EVAL_DIR / "questions.yaml"
 #: Written blind, after tuning, by someone who saw neither retrieval results nor the
 #: lexicon; never tuned on. ``skillcheck eval --questions`` it for an honest estimate.
-HELDOUT_QUESTIONS = REPO_DIR / "tests" / "eval" / "heldout.yaml"
+HELDOUT_QUESTIONS = EVAL_DIR / "heldout.yaml"
 MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
 
 

@@ -1,17 +1,43 @@
-"""The typed events of a chat turn, streamed to the CLI and the UI.
+"""The typed events of a chat turn, streamed to every front end (CLI, REPL, app).
 
 A turn yields any number of ``Token``, ``ToolStart``, ``ToolResult`` and ``Notice``
 events, then ``Citations``, then exactly one ``Done`` (or an ``Error`` and then ``Done``).
-Tool results carry the tool's own structured output (``artifact``), so callers show
-the engine's result, never a model's retelling of it.
+Tool results carry the tool's own typed output (``artifact``), so callers show the
+engine's result, never a model's retelling of it. JSON is made only at the edges
+(:meth:`Done.to_json`, the app's session state).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from skillcheck.passages import Passage
+from skillcheck.rules import AssessmentResult, TitleMatch
+
 Mode = Literal["offline", "llm"]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """The model calls of a turn and the tokens they reported (all zero offline)."""
+
+    llm_calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class EligibilityRun:
+    """One run of the eligibility engine: the profile it was given and its result."""
+
+    profile: dict[str, Any]
+    result: AssessmentResult
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"input": ..., "result": ...}``, the engine's own JSON output."""
+        return {"input": self.profile, "result": self.result.model_dump(mode="json")}
 
 
 @dataclass(frozen=True)
@@ -23,18 +49,24 @@ class Token:
 
 @dataclass(frozen=True)
 class ToolStart:
-    """A tool is about to run (``search_sources``, ``assess_eligibility``, ``lookup_title``)."""
+    """A tool is about to run (``search_sources``, ``assess_eligibility``, ``lookup_title``).
+
+    ``args`` are the tool's arguments as the caller (or the model) gave them.
+    """
 
     name: str
     args: dict[str, Any]
 
 
+Artifact = list[Passage] | EligibilityRun | TitleMatch | None
+
+
 @dataclass(frozen=True)
 class ToolResult:
-    """A tool's structured result: citations, the engine's result, or a title match."""
+    """A tool's typed result: passages, an engine run, or a title match."""
 
     name: str
-    artifact: Any
+    artifact: Artifact
     error: str | None = None
 
 
@@ -50,7 +82,7 @@ class Notice:
 class Citations:
     """The numbered passages the answer's ``[n]`` markers point to."""
 
-    citations: list[dict[str, Any]]
+    passages: list[Passage]
 
 
 @dataclass(frozen=True)
@@ -66,11 +98,32 @@ class Done:
 
     answer: str
     mode: Mode
-    citations: list[dict[str, Any]] = field(default_factory=list)
-    eligibility: dict[str, Any] | None = None
+    passages: list[Passage] = field(default_factory=list)
+    eligibility: EligibilityRun | None = None
     notices: list[Notice] = field(default_factory=list)
-    usage: dict[str, int] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
     needs_eligibility_form: bool = False
+    profile: dict[str, Any] | None = None
+    suggestions: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``ask --json`` record of the turn."""
+        record: dict[str, Any] = {
+            "answer": self.answer,
+            "mode": self.mode,
+            "citations": [p.to_json() for p in self.passages],
+            "notices": [n.text for n in self.notices],
+            "usage": asdict(self.usage),
+        }
+        if self.eligibility is not None:
+            record["eligibility"] = self.eligibility.result.model_dump(mode="json")
+        if self.profile is not None:
+            record["profile"] = self.profile
+        if self.needs_eligibility_form:
+            record["needs_eligibility_form"] = True
+        if self.suggestions:
+            record["suggestions"] = list(self.suggestions)
+        return record
 
 
 Event = Token | ToolStart | ToolResult | Notice | Citations | Error | Done

@@ -56,10 +56,6 @@ def _load(directory: Path, name: str) -> Prompt:
     return Prompt(name, int(match.group(1)), text)
 
 
-def load_prompt(name: str, directory: Path | None = None) -> Prompt:
-    """The prompt ``name`` (``system``, ``followup``, ``tool_search_sources``, ...)."""
-    if directory is None:
-        from skillcheck.config import get_settings
-
-        directory = get_settings().prompts_dir
+def load_prompt(name: str, directory: Path) -> Prompt:
+    """The prompt ``name`` (``system``, ``followup``, ``tool_...``) in ``directory``."""
     return _load(Path(directory), name)

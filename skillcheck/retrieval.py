@@ -8,25 +8,29 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import yaml
 
+from skillcheck.config import Settings
 from skillcheck.corpus import Chunk
-from skillcheck.embeddings import Embedder
+from skillcheck.embeddings import Embedder, get_embedder
 from skillcheck.errors import CorpusError, UserInputError
+from skillcheck.paths import DATA_DIR
 from skillcheck.store import Store
 
 Mode = Literal["hybrid", "dense", "bm25"]
 #: Reciprocal rank fusion constant. The usual 60 was set for long result lists; over a
 #: corpus of a few dozen passages it flattens the top ranks. 2 was chosen on
-#: tests/eval/questions.yaml (k in 1..60 tried; rechecked after the 21-chunk split, where
-#: k in 1..5 is within 0.01 MRR). Never tuned on tests/eval/heldout.yaml.
+#: skillcheck/data/eval/questions.yaml (k in 1..60 tried; rechecked after the 21-chunk split, where
+#: k in 1..5 is within 0.01 MRR). Never tuned on skillcheck/data/eval/heldout.yaml.
 RRF_K = 2
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
@@ -40,7 +44,7 @@ _STOP = frozenset(
 )
 
 
-LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.yaml"
+LEXICON_PATH = DATA_DIR / "lexicon.yaml"
 #: BM25 weight of a word the lexicon added, relative to a word the user typed.
 EXPANSION_WEIGHT = 0.5
 
@@ -135,22 +139,6 @@ class Hit:
     bm25_rank: int | None
     bm25_score: float | None
 
-    def citation(self, n: int) -> dict[str, Any]:
-        """The citation record of this hit, numbered ``n`` ([n] in answers)."""
-        c = self.chunk
-        return {
-            "n": n,
-            "chunk_id": c.id,
-            "source": c.source_id,
-            "title": str(c.meta.get("title", "")),
-            "publisher": str(c.meta.get("publisher", "")),
-            "latest_release": bool(c.meta.get("latest_release", True)),
-            "section": c.section,
-            "text": c.text,
-            "start": c.start,
-            "end": c.end,
-        }
-
 
 def validate_query(question: str, top_k: int) -> str:
     """The question stripped, or a :class:`UserInputError` naming what is wrong."""
@@ -214,3 +202,30 @@ class Retriever:
             )
             for rank, i in enumerate(order, 1)
         ]
+
+
+def _stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def open_retriever(
+    settings: Settings,
+    *,
+    build: bool = True,
+    say: Callable[[str], None] = _stderr,
+    progress: bool = True,
+) -> Retriever:
+    """The hybrid retriever over the active store of ``settings``.
+
+    A missing store is built first when ``build`` is true (saying so through ``say``);
+    otherwise opening it raises :class:`~skillcheck.errors.StoreError`.
+    """
+    embedder = get_embedder(settings)
+    store = Store(settings)
+    if build and store.active_name() is None:
+        from skillcheck.indexing import run_ingest
+
+        say(f"No store at {store.location} yet: building it from the corpus (one time)...")
+        summary = run_ingest(settings, embedder=embedder, store=store, progress=progress)
+        say(summary.line())
+    return Retriever(store, embedder)

@@ -8,43 +8,27 @@ tool's answer (it may correct itself once; see :mod:`skillcheck.agent`).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from langchain_core.tools import BaseTool, StructuredTool, ToolException
 from pydantic import BaseModel, Field, ValidationError
 
-from skillcheck.citations import CitationRegistry, format_passages
+from skillcheck import rules
 from skillcheck.errors import SkillcheckError
+from skillcheck.events import EligibilityRun
+from skillcheck.passages import CitationRegistry, Passage, format_passages
 from skillcheck.prompts import load_prompt
 from skillcheck.retrieval import MAX_QUESTION_CHARS, Retriever
 
 
-class Engine(Protocol):
-    """The eligibility engine's public functions (``skillcheck.rules``)."""
-
-    def assess(self, data: dict[str, Any]) -> Any: ...
-
-    def input_schema(self) -> dict[str, Any]: ...
-
-    def lookup_title(self, title: str) -> Any: ...
-
-
-def default_engine() -> Engine:
-    """The real engine, :mod:`skillcheck.rules`."""
-    from skillcheck import rules
-
-    return rules
-
-
 @dataclass
 class TurnState:
-    """What the tools of one turn found: citations, the engine's result, errors."""
+    """What the tools of one turn found: passages, the engine's run, errors."""
 
     registry: CitationRegistry = field(default_factory=CitationRegistry)
-    eligibility: dict[str, Any] | None = None
+    eligibility: EligibilityRun | None = None
     tool_errors: list[str] = field(default_factory=list)
 
 
@@ -73,39 +57,34 @@ def validation_summary(exc: Exception) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _dump(result: Any) -> dict[str, Any]:
-    if isinstance(result, BaseModel):
-        return result.model_dump(mode="json")
-    return dict(result)
-
-
 def build_tools(
-    retriever: Retriever, engine: Engine, turn: TurnState, top_k: int, prompts_dir: Path
+    retriever: Retriever, turn: TurnState, top_k: int, prompts_dir: Path
 ) -> list[BaseTool]:
     """The three tools of a turn, writing what they find into ``turn``."""
 
-    def search_sources(query: str) -> tuple[str, list[dict[str, Any]]]:
+    def search_sources(query: str) -> tuple[str, list[Passage]]:
         try:
             hits = retriever.search(query, top_k)
         except SkillcheckError as exc:
             raise ToolException(str(exc)) from None
-        found = turn.registry.add(hits)
+        found = turn.registry.add([h.chunk for h in hits])
         return format_passages(found), found
 
-    def assess_eligibility(**facts: Any) -> tuple[str, dict[str, Any]]:
+    def assess_eligibility(**facts: Any) -> tuple[str, EligibilityRun]:
         try:
-            result = _dump(engine.assess(facts))
+            result = rules.assess(facts)
         except (ValidationError, SkillcheckError, ValueError, TypeError) as exc:
             raise ToolException(
                 f"invalid input: {validation_summary(exc)}. Fix these fields and call again, "
                 "or ask the user for the missing facts."
             ) from None
-        turn.eligibility = result
-        return json.dumps(result, ensure_ascii=False), result
+        run = EligibilityRun(facts, result)
+        turn.eligibility = run
+        return result.model_dump_json(), run
 
-    def lookup_title(title: str) -> tuple[str, dict[str, Any]]:
-        result = _dump(engine.lookup_title(title))
-        return json.dumps(result, ensure_ascii=False), result
+    def lookup_title(title: str) -> tuple[str, rules.TitleMatch]:
+        result = rules.lookup_title(title)
+        return result.model_dump_json(), result
 
     tools: list[BaseTool] = [
         StructuredTool.from_function(
@@ -119,7 +98,7 @@ def build_tools(
             assess_eligibility,
             name="assess_eligibility",
             description=load_prompt("tool_assess_eligibility", prompts_dir).text,
-            args_schema=engine.input_schema(),
+            args_schema=rules.input_schema(),
             response_format="content_and_artifact",
         ),
         StructuredTool.from_function(

@@ -12,18 +12,14 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from skillcheck.corpus import split_sentences
-from skillcheck.retrieval import tokenize
+from skillcheck.events import Notice
+from skillcheck.passages import MARKER, Passage, claims
 
-#: ``[3]`` or ``[1, 2]``: a citation marker in an answer.
-MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
 _SOURCES_HEAD = "Sources:"
 _SOURCE_LINE = re.compile(r"^\[\d+\] ")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n+")
-#: A sentence of a passage is highlighted when this share of its words is in the claim.
-OVERLAP_FLOOR = 0.6
 NOT_LATEST_NOTE = (
     "This ANZSCO page is not the latest ANZSCO release; the occupation's details may "
     "have changed since."
@@ -101,9 +97,9 @@ def _inline(escaped: str, message_id: str, numbers: set[int]) -> str:
     return _CODE.sub(r"<code>\1</code>", out)
 
 
-def answer_html(text: str, citations: list[dict[str, Any]], message_id: str) -> str:
+def answer_html(text: str, passages: list[Passage], message_id: str) -> str:
     """The answer as HTML: paragraphs and bullet lists, with ``[n]`` linked to sources."""
-    numbers = {int(c["n"]) for c in citations}
+    numbers = {p.n for p in passages}
     blocks: list[str] = []
     items: list[str] = []
     para: list[str] = []
@@ -135,69 +131,6 @@ def answer_html(text: str, citations: list[dict[str, Any]], message_id: str) -> 
     return '<div class="sc-answer">' + "".join(blocks) + "</div>"
 
 
-def claims(text: str) -> dict[int, list[str]]:
-    """For each cited number, the pieces of the answer that cite it.
-
-    A claim is the text between the previous marker (or the line's start) and the
-    marker itself; a bullet's list intro stays in it.
-    """
-    out: dict[int, list[str]] = {}
-    for line in text.split("\n"):
-        pos = 0
-        for match in MARKER.finditer(line):
-            claim = line[pos : match.start()].strip(" -*•;,")
-            for n in re.split(r"\s*,\s*", match.group(1)):
-                if claim:
-                    out.setdefault(int(n), []).append(claim)
-            pos = match.end()
-    return out
-
-
-def highlight_spans(passage: str, claim_texts: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans of ``passage`` (its sentences) that the claims quote or restate."""
-    sentences = [(s, e) for s, e in split_sentences(passage) if e - s >= 8]
-    spans: set[tuple[int, int]] = set()
-    for claim in claim_texts:
-        verbatim = _exact_spans(passage, claim)
-        verbatim += [(s, e) for s, e in sentences if passage[s:e].strip() in claim]
-        if verbatim:
-            spans.update(verbatim)
-            continue
-        claim_terms = set(tokenize(claim))
-        best: tuple[float, tuple[int, int]] | None = None
-        for s, e in sentences:
-            terms = set(tokenize(passage[s:e]))
-            if not terms:
-                continue
-            share = len(terms & claim_terms) / len(terms)
-            if share >= OVERLAP_FLOOR and (best is None or share > best[0]):
-                best = (share, (s, e))
-        if best is not None:
-            spans.add(best[1])
-    return _merge(sorted(spans))
-
-
-def _exact_spans(passage: str, claim: str) -> list[tuple[int, int]]:
-    """Where the claim (or each "; "-joined piece of it) appears in the passage verbatim."""
-    out: list[tuple[int, int]] = []
-    for piece in [claim, *claim.split("; ")]:
-        piece = piece.strip()
-        at = passage.find(piece) if len(piece) >= 12 else -1
-        if at >= 0:
-            out.append((at, at + len(piece)))
-    return out
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s, e in spans:
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(e, out[-1][1]))
-        else:
-            out.append((s, e))
-    return out
-
-
 def marked(passage: str, spans: list[tuple[int, int]]) -> str:
     """``passage`` escaped, with ``spans`` wrapped in ``<mark>``."""
     out: list[str] = []
@@ -213,53 +146,38 @@ def marked(passage: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def citation_spans(citation: dict[str, Any], answer_text: str) -> list[tuple[int, int]]:
-    """The highlighted spans of a citation's passage (offsets within the passage).
+def sources_html(passages: list[Passage], answer_text: str, message_id: str) -> str:
+    """The numbered sources under an answer: title, publisher, section, highlighted passage.
 
-    Explicit ``highlights`` (source offsets) win; else the sentences the answer's
-    claims for this number quote or restate.
+    The highlights are the passage's own (the spans the answer quoted or stated).
     """
-    passage = str(citation.get("text", ""))
-    explicit = citation.get("highlights")
-    if explicit:
-        base = int(citation.get("start", 0))
-        return _merge(sorted((int(s) - base, int(e) - base) for s, e in explicit))
-    return highlight_spans(passage, claims(answer_text).get(int(citation["n"]), []))
-
-
-def sources_html(citations: list[dict[str, Any]], answer_text: str, message_id: str) -> str:
-    """The numbered sources under an answer: title, publisher, section, highlighted passage."""
-    if not citations:
+    if not passages:
         return ""
     cited = set(claims(answer_text))
     parts = ['<div class="sc-sources"><div class="sc-sources-title">Sources</div>']
-    for c in sorted(citations, key=lambda c: int(c["n"])):
-        n = int(c["n"])
-        passage = str(c.get("text", ""))
-        spans = citation_spans(c, answer_text)
+    for p in sorted(passages, key=lambda p: p.n):
+        n = p.n
         parts.append(f'<div class="sc-source" id="{anchor(message_id, n)}">')
         parts.append(
-            f'<div class="sc-source-head"><strong>[{n}] {esc(c.get("title", ""))}</strong> '
-            f'<span class="sc-meta">· {esc(c.get("publisher", ""))} · section '
-            f"“{esc(c.get('section', ''))}”"
+            f'<div class="sc-source-head"><strong>[{n}] {esc(p.title)}</strong> '
+            f'<span class="sc-meta">· {esc(p.publisher)} · section '
+            f"“{esc(p.section)}”"
             + ("" if n in cited else " · not cited in the answer")
             + "</span></div>"
         )
-        if not c.get("latest_release", True):
+        if not p.latest_release:
             parts.append(f'<div class="sc-note">Note: {esc(NOT_LATEST_NOTE)}</div>')
-        body = _BLANK_LINES.sub("\n", marked(passage, spans))
+        body = _BLANK_LINES.sub("\n", marked(p.text, p.local_highlights()))
         parts.append(f'<div class="sc-passage">{body}</div></div>')
     parts.append("</div>")
     return "".join(parts)
 
 
-def notices_html(notices: list[dict[str, str]]) -> str:
+def notices_html(notices: list[Notice]) -> str:
     """Notices beside an answer (fallback, offline mode, corrections)."""
-    if not notices:
-        return ""
     return "".join(
-        f'<div class="sc-notice sc-notice-{esc(re.sub(r"[^a-z_-]", "", n.get("kind", "")))}">'
-        f"{esc(n.get('text', ''))}</div>"
+        f'<div class="sc-notice sc-notice-{esc(re.sub(r"[^a-z_-]", "", n.kind))}">'
+        f"{esc(n.text)}</div>"
         for n in notices
     )
 

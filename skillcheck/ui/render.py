@@ -15,7 +15,9 @@ import streamlit as st
 
 from skillcheck.events import Event
 from skillcheck.ui import html as h
-from skillcheck.ui.session import TurnRecord
+from skillcheck.ui.session import Step, TurnRecord
+
+RenderEligibility = Callable[[dict[str, Any], str], None]
 
 CURSOR = " ▌"
 _REFRESH_SECONDS = 0.04
@@ -26,54 +28,49 @@ def inject_css() -> None:
     st.html(h.CSS)
 
 
-def _steps(steps: list[dict[str, Any]]) -> None:
+def _steps(steps: list[Step]) -> None:
     for step in steps:
-        with st.status(
-            step["label"], state="error" if step.get("error") else "complete", expanded=False
-        ):
+        with st.status(step.label, state="error" if step.error else "complete", expanded=False):
             _step_body(step)
 
 
-def _step_body(step: dict[str, Any]) -> None:
-    args = step.get("args") or {}
-    shown = {k: v for k, v in args.items() if k in ("query", "k", "title")}
+def _step_body(step: Step) -> None:
+    shown = {k: v for k, v in step.args.items() if k in ("query", "k", "title")}
     if shown:
         st.html(h.list_html(f"{k}: {v}" for k, v in shown.items()))
-    if step.get("error"):
-        st.html(f'<div class="sc-notice sc-notice-error">{h.esc(step["error"])}</div>')
+    if step.error:
+        st.html(f'<div class="sc-notice sc-notice-error">{h.esc(step.error)}</div>')
 
 
-def _answer_body(message: dict[str, Any]) -> None:
-    text = h.strip_sources_block(message.get("content", ""))
-    citations = message.get("citations") or []
-    if message.get("error"):
-        st.html(f'<div class="sc-notice sc-notice-error">{h.esc(message["error"])}</div>')
+def _answer_body(record: TurnRecord) -> None:
+    text = h.strip_sources_block(record.text)
+    if record.error:
+        st.html(f'<div class="sc-notice sc-notice-error">{h.esc(record.error)}</div>')
     if text:
-        st.html(h.answer_html(text, citations, message["id"]))
-    if message.get("notices"):
-        st.html(h.notices_html(message["notices"]))
-    if citations:
-        st.html(h.sources_html(citations, text, message["id"]))
+        st.html(h.answer_html(text, record.passages, record.id))
+    if record.notices:
+        st.html(h.notices_html(record.notices))
+    if record.passages:
+        st.html(h.sources_html(record.passages, text, record.id))
 
 
-def render_message(
-    message: dict[str, Any], render_eligibility: Callable[[dict[str, Any], str], None]
-) -> None:
+def render_message(message: dict[str, Any], render_eligibility: RenderEligibility) -> None:
     """One stored message, as it was when its turn ended."""
     with st.chat_message(message["role"]):
         if message["role"] == "user":
             st.html(h.user_html(message.get("content", "")))
             return
-        _steps(message.get("steps") or [])
-        if message.get("kind") == "text":
-            _answer_body(message)
-        if message.get("eligibility"):
+        if message.get("kind") != "text":  # an eligibility form's result
             render_eligibility(message["eligibility"], message["id"])
+            return
+        record = TurnRecord.from_message(message)
+        _steps(record.steps)
+        _answer_body(record)
+        if record.eligibility is not None:
+            render_eligibility(record.eligibility.to_json(), record.id)
 
 
-def stream_turn(
-    events: Iterable[Event], render_eligibility: Callable[[dict[str, Any], str], None]
-) -> TurnRecord:
+def stream_turn(events: Iterable[Event], render_eligibility: RenderEligibility) -> TurnRecord:
     """Show a turn while it streams (tool steps, then the answer) and return its record."""
     record = TurnRecord()
     with st.chat_message("assistant"):
@@ -87,24 +84,20 @@ def stream_turn(
             record.apply(event)
             for step in record.steps[before:]:
                 with steps_box:
-                    statuses.append(st.status(step["label"] + "...", state="running"))
+                    statuses.append(st.status(step.label + "...", state="running"))
             for i, (status, step) in enumerate(zip(statuses, record.steps, strict=False)):
-                if step["done"] and i not in closed:
+                if step.done and i not in closed:
                     with status:
                         _step_body(step)
-                    status.update(
-                        label=step["label"],
-                        state="error" if step.get("error") else "complete",
-                    )
+                    status.update(label=step.label, state="error" if step.error else "complete")
                     closed.add(i)
             now = time.monotonic()
             if record.text and not record.done and now - last > _REFRESH_SECONDS:
                 shown = h.strip_sources_block(record.text) + CURSOR
-                answer_box.html(h.answer_html(shown, record.citations, record.id))
+                answer_box.html(h.answer_html(shown, record.passages, record.id))
                 last = now
-        message = record.to_message()
         with answer_box.container():
-            _answer_body(message)
-        if record.eligibility:
-            render_eligibility(record.eligibility, record.id)
+            _answer_body(record)
+        if record.eligibility is not None:
+            render_eligibility(record.eligibility.to_json(), record.id)
     return record

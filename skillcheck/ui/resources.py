@@ -1,7 +1,7 @@
 """The app's shared resources, built once per process and cached by Streamlit.
 
 The settings are passed in as arguments (hashed by their JSON, secrets masked), so a
-change of settings gets its own retriever and agent. The store is built on first
+change of settings gets its own retriever and assistant. The store is built on first
 start, with a status box and a progress bar, before the retriever is opened.
 """
 
@@ -14,12 +14,13 @@ from typing import Any
 
 import streamlit as st
 
+from skillcheck.assistant import Assistant
 from skillcheck.config import Settings
 from skillcheck.errors import StoreError
-from skillcheck.retrieval import Retriever
+from skillcheck.indexing import run_ingest
+from skillcheck.retrieval import Retriever, open_retriever
 from skillcheck.store import Store, StoreInfo
 from skillcheck.ui.html import esc
-from skillcheck.ui.session import make_assistant
 
 _BUILD_LOCK = threading.Lock()
 
@@ -32,22 +33,16 @@ def settings_key(settings: Settings) -> str:
 _HASH: dict[str | type[Any], Callable[[Any], Any]] = {Settings: settings_key}
 
 
-def _quiet(_: str) -> None:
-    pass
-
-
 @st.cache_resource(show_spinner="Opening the sources...", hash_funcs=_HASH)
 def get_retriever(settings: Settings) -> Retriever:
     """The hybrid retriever over the active store (the store must exist)."""
-    from skillcheck.resources import open_retriever
-
-    return open_retriever(settings, say=_quiet, progress=False)
+    return open_retriever(settings, build=False)
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=_HASH)
-def get_assistant(settings: Settings, _retriever: Retriever) -> Any | None:
-    """The agent for these settings, or None when answering offline."""
-    return make_assistant(settings, _retriever)
+def get_assistant(settings: Settings, _retriever: Retriever, offline: bool) -> Assistant:
+    """The assistant for these settings (offline when asked, or when no model is set)."""
+    return Assistant(settings, _retriever, offline=offline)
 
 
 def store_missing(settings: Settings) -> bool:
@@ -57,8 +52,6 @@ def store_missing(settings: Settings) -> bool:
 
 def build_store(settings: Settings, *, force: bool = False) -> str:
     """Build (or rebuild) the store with a visible status and progress bar; its summary."""
-    from ingest import run_ingest
-
     label = "Rebuilding the source store" if force else "Building the source store (first start)"
     with _BUILD_LOCK, st.status(label + "...", expanded=True) as status:
         bar = st.progress(0.05, text="Reading the corpus and embedding its passages")

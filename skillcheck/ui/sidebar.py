@@ -10,7 +10,6 @@ from skillcheck.config import Settings
 from skillcheck.retrieval import MAX_TOP_K, Retriever
 from skillcheck.ui import html as h
 from skillcheck.ui.resources import build_store, store_info
-from skillcheck.ui.session import mode_label
 
 TOP_K_MAX = min(10, MAX_TOP_K)
 
@@ -42,12 +41,6 @@ def render_sidebar(settings: Settings, retriever: Retriever) -> SessionOptions:
         use_model = settings.llm_configured
         if settings.llm_configured:
             use_model = st.toggle("Use the language model", value=True, key="use_model")
-        active = (
-            mode_label(settings)
-            if use_model
-            else mode_label(settings.model_copy(update={"offline": True}))
-        )
-        st.html(f'<div class="sc-notice"><strong>Mode:</strong> {h.esc(active)}</div>')
         top_k = st.slider(
             "Passages per answer (top-k)",
             min_value=1,

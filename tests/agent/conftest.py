@@ -11,8 +11,7 @@ import pytest
 
 from skillcheck.config import Settings, get_settings
 from skillcheck.events import Done, Event
-from skillcheck.resources import open_retriever
-from skillcheck.retrieval import Retriever
+from skillcheck.retrieval import Retriever, open_retriever
 
 SECRET_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SKILLCHECK_OPENAI_API_KEY", "CHROMA_HOST")
 FAKE_KEY = "sk-test-DO-NOT-LEAK-5f3a9c"
@@ -33,7 +32,7 @@ def _offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
 @pytest.fixture(autouse=True)
 def _every_answer_cites_only_retrieved_passages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every turn of every test (agent, ask, chat) is checked: its [n] name its passages."""
-    from skillcheck.agent import Assistant
+    from skillcheck.assistant import Assistant
 
     original = Assistant.stream
 
@@ -89,6 +88,6 @@ def run(events: Iterator[Event]) -> tuple[list[Event], Done]:
 
 def assert_markers_map(done: Done) -> None:
     """Every [n] of the answer names a passage retrieved in this turn."""
-    numbers = {int(c["n"]) for c in done.citations}
+    numbers = {p.n for p in done.passages}
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", done.answer)}
     assert cited <= numbers, (cited, numbers)

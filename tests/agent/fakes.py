@@ -1,16 +1,15 @@
-"""Test doubles: a scripted chat model that can call tools, and a small stand-in engine."""
+"""Test doubles: a scripted chat model that can call tools (the engine is always the real one)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 
 class ScriptedModel(FakeMessagesListChatModel):
@@ -92,61 +91,28 @@ def call(name: str, args: dict[str, Any], id_: str = "call_1", text: str = "") -
     )
 
 
-class _Qualification(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: str = ""
-    level: Literal["certificate_iv", "diploma", "bachelor", "master"]
-    field: str = ""
-    completed: date | None = None
+class FailingModel(ScriptedModel):
+    """Streams ``text``, then fails as a dropped connection would."""
+
+    text: str = ""
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        yield ChatGenerationChunk(message=AIMessageChunk(content=self.text))
+        raise RuntimeError("connection reset")
 
 
-class _Job(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    title: str = ""
-    start: date
-    end: date | None = None
-    hours_per_week: float = Field(ge=0, le=168)
-    paid: bool = True
-    relevance: Literal["highly_relevant", "relevant", "not_relevant"] | None = None
+def scripted_assistant(model: ScriptedModel) -> Any:
+    """A stand-in for the app's cached ``get_assistant`` whose assistant uses ``model``."""
+    from skillcheck.assistant import Assistant
 
+    def get_assistant(settings: Any, retriever: Any, offline: bool) -> Assistant:
+        return Assistant(settings, retriever, model, offline=offline)
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    occupation: str = "149212"
-    application_date: date = date(2026, 11, 22)
-    qualifications: list[_Qualification] = []
-    employment: list[_Job] = []
-
-
-class _Result(BaseModel):
-    outcome: str
-    pathway: int | None
-    warnings: list[str] = []
-    disclaimer: str = "Not the assessing authority's decision."
-
-
-class FakeEngine:
-    """A stand-in with the engine's API: a diploma or higher and a year of counted work."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
-
-    def input_schema(self) -> dict[str, Any]:
-        return _Input.model_json_schema()
-
-    def assess(self, data: dict[str, Any]) -> _Result:
-        self.calls.append(data)
-        facts = _Input.model_validate(data)
-        if not any(q.level != "certificate_iv" and q.completed for q in facts.qualifications):
-            return _Result(outcome="does_not_meet", pathway=None)
-        days = sum(
-            ((j.end or facts.application_date) - j.start).days
-            for j in facts.employment
-            if j.paid and j.hours_per_week >= 20 and j.relevance == "highly_relevant"
-        )
-        if days >= 365:
-            return _Result(outcome="meets_criteria", pathway=1)
-        return _Result(outcome="does_not_meet", pathway=None)
-
-    def lookup_title(self, title: str) -> dict[str, Any]:
-        return {"title": title, "status": "unsuitable" if "retail" in title.lower() else "unknown"}
+    get_assistant.clear = lambda: None  # type: ignore[attr-defined]
+    return get_assistant

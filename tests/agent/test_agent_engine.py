@@ -5,10 +5,11 @@ from __future__ import annotations
 from langchain_core.messages import AIMessage, ToolMessage
 
 from skillcheck import rules
-from skillcheck.agent import Assistant
+from skillcheck.assistant import Assistant
 from skillcheck.config import Settings
-from skillcheck.events import ToolResult
+from skillcheck.events import EligibilityRun, ToolResult
 from skillcheck.retrieval import Retriever
+from skillcheck.tools import TurnState, build_tools
 from tests.agent.conftest import assert_markers_map, run
 from tests.agent.fakes import call, scripted
 
@@ -47,8 +48,11 @@ def test_the_real_engine_decides_and_its_output_is_the_artifact(
         )
     )
     result = next(e for e in events if isinstance(e, ToolResult) and e.name == "assess_eligibility")
-    assert result.artifact == rules.assess(MEETS).model_dump(mode="json")
-    assert done.eligibility == result.artifact and done.eligibility["outcome"] == "meets_criteria"
+    assert isinstance(result.artifact, EligibilityRun) and result.artifact.profile == MEETS
+    assert result.artifact.result == rules.assess(MEETS)
+    assert (
+        done.eligibility == result.artifact and done.eligibility.result.outcome == "meets_criteria"
+    )
     assert not [n for n in done.notices if n.kind == "correction"]
     assert_markers_map(done)
 
@@ -65,7 +69,7 @@ def test_experience_without_a_diploma_is_does_not_meet_whatever_the_model_says(
             "I have no diploma but 14 years as a customer service manager. Do I qualify?"
         )
     )
-    assert done.eligibility is not None and done.eligibility["outcome"] == "does_not_meet"
+    assert done.eligibility is not None and done.eligibility.result.outcome == "does_not_meet"
     assert any(n.kind == "correction" for n in done.notices)
     assert "does not meet the published criteria" in done.answer
 
@@ -86,5 +90,7 @@ def test_the_engine_schema_is_the_tool_schema_and_its_errors_reach_the_model(
     _, done = run(assistant.stream("Am I eligible?"))
     told = model.seen[1][-1]
     assert isinstance(told, ToolMessage) and "employment[0].end: missing" in str(told.content)
-    assert done.eligibility is not None and done.eligibility["outcome"] == "meets_criteria"
-    assert assistant.engine.input_schema() == rules.input_schema()
+    assert done.eligibility is not None and done.eligibility.result.outcome == "meets_criteria"
+    tools = build_tools(retriever, TurnState(), 4, settings.prompts_dir)
+    assert tools[1].name == "assess_eligibility"
+    assert tools[1].args_schema == rules.input_schema()

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from skillcheck.agent import Assistant, build_chat_model
-from skillcheck.events import Notice, Token, ToolResult, ToolStart
+from skillcheck.agent import build_chat_model
+from skillcheck.assistant import Assistant
+from skillcheck.events import Notice, Token, ToolResult, ToolStart, Usage
 from skillcheck.followups import rewrite_question
+from skillcheck.history import Message
 from skillcheck.prompts import load_prompt
 from skillcheck.retrieval import Retriever
 from tests.agent import stub
@@ -21,7 +23,7 @@ def test_a_normal_non_streamed_answer(agent_home: Path) -> None:
     with stub.serve(stub.text("Do part-time jobs count for 149212?")) as server:
         settings = llm_settings(agent_home, server.base_url)
         model = build_chat_model(settings)
-        history = [{"role": "user", "content": "How much employment do I need?"}]
+        history = [Message("user", "How much employment do I need?")]
         prompt = load_prompt("followup", settings.prompts_dir)
         out = rewrite_question(model, prompt, "And part-time?", history)
     assert out == "Do part-time jobs count for 149212?"
@@ -46,12 +48,7 @@ def test_a_streamed_answer_takes_one_call(agent_home: Path, retriever: Retriever
     assert body["messages"][-1]["role"] == "tool"  # the passages, as a search_sources result
     assert len([e for e in events if isinstance(e, Token)]) > 5
     assert done.answer == answer and done.mode == "llm" and done.notices == []
-    assert done.usage == {
-        "llm_calls": 1,
-        "input_tokens": 120,
-        "output_tokens": 30,
-        "total_tokens": 150,
-    }
+    assert done.usage == Usage(llm_calls=1, input_tokens=120, output_tokens=30, total_tokens=150)
     assert_markers_map(done)
 
 
@@ -66,7 +63,7 @@ def test_a_follow_up_takes_two_calls(agent_home: Path, retriever: Retriever) -> 
             {"role": "assistant", "content": "One year [1]."},
         ]
         events, done = run(assistant.stream("And if I only worked part-time?", history))
-    assert len(server.requests) == 2 and done.usage["llm_calls"] == 2
+    assert len(server.requests) == 2 and done.usage.llm_calls == 2
     search = next(e for e in events if isinstance(e, ToolStart))
     assert search.args["query"].startswith("Does part-time employment")
     assert_markers_map(done)
@@ -79,13 +76,15 @@ def test_a_tool_call_runs_the_engine_in_two_calls(agent_home: Path, retriever: R
     ) as server:
         assistant = Assistant(llm_settings(agent_home, server.base_url), retriever)
         events, done = run(assistant.stream("Am I eligible? Diploma 2018, CX manager since 2019."))
-    assert len(server.requests) == 2 and done.usage["llm_calls"] == 2
+    assert len(server.requests) == 2 and done.usage.llm_calls == 2
     tool_schema = next(
         t for t in server.requests[0]["tools"] if t["function"]["name"] == "assess_eligibility"
     )
     assert tool_schema["function"]["parameters"]["required"] == ["qualifications", "employment"]
     result = next(e for e in events if isinstance(e, ToolResult) and e.name == "assess_eligibility")
-    assert done.eligibility == result.artifact and done.eligibility["outcome"] == "meets_criteria"
+    assert (
+        done.eligibility == result.artifact and done.eligibility.result.outcome == "meets_criteria"
+    )
     second = server.requests[1]["messages"]
     assert second[-1]["role"] == "tool" and "meets_criteria" in second[-1]["content"]
     assert_markers_map(done)
@@ -107,7 +106,7 @@ def test_a_500_every_time_falls_back_to_offline(agent_home: Path, retriever: Ret
     assert done.mode == "offline" and "20 hours" in done.answer
     fallback = next(n for n in done.notices if n.kind == "fallback")
     assert "HTTP 500" in fallback.text and fallback in events
-    assert done.usage["llm_calls"] == 1
+    assert done.usage.llm_calls == 1
     assert_markers_map(done)
 
 

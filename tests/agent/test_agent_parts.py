@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from skillcheck.citations import MarkerFilter
-from skillcheck.followups import clean_history, joined_question, looks_like_follow_up
 from skillcheck.guard import correction, leaks, stated_outcome
+from skillcheck.history import Message, clean_history, joined_question, looks_like_follow_up
+from skillcheck.passages import MarkerFilter
+from skillcheck.paths import PROMPTS_DIR
 from skillcheck.prompts import PromptError, load_prompt
 
 ANSWER = "Hours count [1]. Titles [2, 7] matter [9]; lists [a] and [ 3 ] stay. End ["
@@ -71,9 +72,9 @@ def test_leaks_finds_eight_words_of_the_prompt() -> None:
 
 
 def test_prompts_load_by_name_with_their_version(tmp_path: Path) -> None:
-    system = load_prompt("system")
+    system = load_prompt("system", PROMPTS_DIR)
     assert system.version >= 1 and "149212" in system.text and "[1]" in system.text
-    assert "{question}" in load_prompt("followup").text
+    assert "{question}" in load_prompt("followup", PROMPTS_DIR).text
     (tmp_path / "bad.txt").write_text("no version line\nhello\n")
     with pytest.raises(PromptError, match="version: N"):
         load_prompt("bad", tmp_path)
@@ -91,7 +92,7 @@ def test_follow_ups_are_recognised_and_joined_offline() -> None:
             {"role": "assistant", "content": 3},
         ]
     )
-    assert history == [{"role": "user", "content": "What qualification do I need?"}]
+    assert history == [Message("user", "What qualification do I need?")]
     assert looks_like_follow_up("And a certificate IV?", history)
     assert not looks_like_follow_up("And a certificate IV?", [])
     long_q = "Which listed tasks must a customer service manager perform in a dedicated role"

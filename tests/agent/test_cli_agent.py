@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from skillcheck.agent import Assistant
+from skillcheck.assistant import Assistant
 from skillcheck.cli import main
+from skillcheck.cli.chat import chat_loop
 from skillcheck.config import Settings, get_settings
-from skillcheck.repl import chat_loop
 from skillcheck.retrieval import Retriever
 from tests.agent import stub
 from tests.agent.conftest import FAKE_KEY

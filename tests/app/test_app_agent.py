@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage
 from streamlit.testing.v1 import AppTest
 
 from skillcheck import rules
-from tests.agent.fakes import ScriptedModel
+from tests.agent.fakes import ScriptedModel, scripted_assistant
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PROFILE: dict[str, Any] = {
@@ -35,7 +35,6 @@ PROFILE: dict[str, Any] = {
 def test_the_agent_calls_the_engine_and_the_card_shows_its_result(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from skillcheck.agent import Assistant
     from skillcheck.config import get_settings
     from skillcheck.ui import resources
 
@@ -53,20 +52,14 @@ def test_the_agent_calls_the_engine_and_the_card_shows_its_result(
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-key")
     get_settings.cache_clear()
     resources.get_assistant.clear()
-    monkeypatch.setattr(resources, "make_assistant", lambda s, r: Assistant(s, r, model=model))
-    try:
-        at = AppTest.from_file(APP, default_timeout=60).run()
-        at.chat_input[0].set_value("Am I eligible? Diploma of Business 2018, CX manager since 2019")
-        at = at.run()
-    finally:
-        resources.get_assistant.clear()
+    monkeypatch.setattr(resources, "get_assistant", scripted_assistant(model))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.chat_input[0].set_value("Am I eligible? Diploma of Business 2018, CX manager since 2019")
+    at = at.run()
     assert not at.exception
     answer = at.session_state["messages"][-1]
     assert answer["mode"] == "llm"
-    assert [s["label"] for s in answer["steps"]] == [
-        "Searching the sources",
-        "Checking eligibility",
-    ]
+    assert [s["name"] for s in answer["steps"]] == ["search_sources", "assess_eligibility"]
     assert answer["citations"] and "[1]" in answer["content"]
     expected = rules.assess(PROFILE).model_dump(mode="json")
     assert answer["eligibility"]["result"] == expected

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from skillcheck.events import Citations, Done, Event, Notice, Token, ToolResult, ToolStart
+from skillcheck.passages import Passage
 
 TIMEOUT = 60
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -111,29 +112,30 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>[click](javasc
 
 
 def _hostile_turn(*args: Any, **kwargs: Any) -> Iterator[Event]:
-    citation = {
-        "n": 1,
-        "chunk_id": "c1",
-        "source": "vetassess-149212",
-        "title": f"Title {HOSTILE}",
-        "publisher": f"Pub {HOSTILE}",
-        "latest_release": False,
-        "section": f"Section {HOSTILE}",
-        "text": f"A passage. {HOSTILE} The cited sentence is here.",
-        "start": 0,
-        "end": 10,
-    }
+    citation = Passage(
+        n=1,
+        chunk_id="c1",
+        source="vetassess-149212",
+        title=f"Title {HOSTILE}",
+        publisher=f"Pub {HOSTILE}",
+        latest_release=False,
+        section=f"Section {HOSTILE}",
+        text=f"A passage. {HOSTILE} The cited sentence is here.",
+        start=0,
+        end=10,
+        highlights=((0, 10),),
+    )
     yield ToolStart("search_sources", {"query": HOSTILE, "k": 1})
     yield ToolResult("search_sources", [citation])
     answer = f"From the sources:\n- {HOSTILE} The cited sentence is here. [1]"
     yield Token(answer)
     yield Notice("offline", f"notice {HOSTILE}")
     yield Citations([citation])
-    yield Done(answer=answer, mode="offline", citations=[citation])
+    yield Done(answer=answer, mode="offline", passages=[citation])
 
 
 def test_corpus_and_user_text_are_escaped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("skillcheck.ui.session.offline_turn", _hostile_turn)
+    monkeypatch.setattr("skillcheck.assistant.offline_turn", _hostile_turn)
     at = _ask(_app(), HOSTILE)
     assert not at.exception
     page = _html(at)
@@ -144,31 +146,21 @@ def test_corpus_and_user_text_are_escaped(monkeypatch: pytest.MonkeyPatch) -> No
         assert "alert" not in str(markdown.value)
 
 
-class _FailingAssistant:
-    def stream(
-        self, question: str, history: list[dict[str, Any]], top_k: int | None = None
-    ) -> Iterator[Event]:
-        yield Token("half an answer from a model that then")
-        raise RuntimeError("connection reset")
-
-
 def test_a_failing_model_shows_a_notice_and_the_offline_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from skillcheck.config import get_settings
     from skillcheck.ui import resources
+    from tests.agent.fakes import FailingModel, scripted_assistant
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-key")
     get_settings.cache_clear()
-    resources.get_assistant.clear()
-    monkeypatch.setattr(resources, "make_assistant", lambda s, r: _FailingAssistant())
-    try:
-        at = _ask(_app(), "How many hours a week must a job have to count?")
-    finally:
-        resources.get_assistant.clear()
+    model = FailingModel(responses=[], text="half an answer from a model that then")
+    monkeypatch.setattr(resources, "get_assistant", scripted_assistant(model))
+    at = _ask(_app(), "How many hours a week must a job have to count?")
     assert not at.exception
     answer = at.session_state["messages"][1]
     assert "half an answer" not in answer["content"]
     assert "20 hours or more per week" in answer["content"]
     assert any(n["kind"] == "fallback" for n in answer["notices"])
-    assert "The language model failed (RuntimeError)" in _html(at)
+    assert "could not answer (unexpected error (RuntimeError))" in _html(at)

@@ -9,7 +9,8 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from skillcheck import rules
-from skillcheck.events import Done, Notice, Token, ToolResult, ToolStart
+from skillcheck.events import Done, EligibilityRun, Notice, Token, ToolResult, ToolStart
+from skillcheck.passages import Passage, highlight_spans, with_claim_highlights
 from skillcheck.ui import html as h
 from skillcheck.ui import profile
 from skillcheck.ui.session import TurnRecord
@@ -19,9 +20,11 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 EVIL = "<script>alert(1)</script>\"&'"
 
 
-def _citation(n: int, text: str, **extra: Any) -> dict[str, Any]:
-    return {
+def _citation(n: int, text: str, **extra: Any) -> Passage:
+    values: dict[str, Any] = {
         "n": n,
+        "chunk_id": f"c{n}",
+        "source": "vetassess-149212",
         "title": "T",
         "publisher": "P",
         "section": "S",
@@ -29,7 +32,8 @@ def _citation(n: int, text: str, **extra: Any) -> dict[str, Any]:
         "text": text,
         "start": 100,
         "end": 100 + len(text),
-    } | extra
+    }
+    return Passage(**(values | extra))
 
 
 def test_answer_html_escapes_first_and_links_only_known_markers() -> None:
@@ -48,7 +52,8 @@ def test_a_markdown_link_in_corpus_text_stays_text() -> None:
 def test_sources_highlight_the_quoted_sentences_and_escape_the_passage() -> None:
     passage = f"Intro line here. The quoted sentence is this one. {EVIL}\nAnother sentence follows."
     answer = "From the sources:\n- The quoted sentence is this one. [1]"
-    out = h.sources_html([_citation(1, passage, latest_release=False)], answer, "m")
+    cited = with_claim_highlights([_citation(1, passage, latest_release=False)], answer)
+    out = h.sources_html(cited, answer, "m")
     assert "<mark>The quoted sentence is this one.</mark>" in out
     assert "<script>" not in out
     assert "not the latest ANZSCO release" in out
@@ -57,13 +62,14 @@ def test_sources_highlight_the_quoted_sentences_and_escape_the_passage() -> None
 
 def test_a_restated_claim_highlights_its_closest_sentence() -> None:
     passage = "Employment must be 20 hours or more per week. Unrelated text about applying online."
-    spans = h.highlight_spans(passage, ["Jobs count when they are 20 hours or more per week"])
+    spans = highlight_spans(passage, ["Jobs count when they are 20 hours or more per week"])
     assert [passage[s:e] for s, e in spans] == ["Employment must be 20 hours or more per week."]
 
 
 def test_explicit_highlights_are_source_offsets() -> None:
-    c = _citation(1, "abcdefghij", highlights=[[102, 105]])
-    assert h.citation_spans(c, "") == [(2, 5)]
+    c = _citation(1, "abcdefghij", highlights=((102, 105),))
+    assert c.local_highlights() == [(2, 5)]
+    assert "ab<mark>cde</mark>fghij" in h.sources_html([c], "", "m")
 
 
 def test_the_plain_sources_list_of_the_offline_answer_is_dropped() -> None:
@@ -120,18 +126,20 @@ def test_the_timeline_marks_the_engines_counted_days_for_the_route_met() -> None
 def test_a_turn_record_keeps_steps_citations_and_the_engines_result() -> None:
     record = TurnRecord()
     record.apply(ToolStart("assess_eligibility", {"employment": []}))
-    record.apply(ToolResult("assess_eligibility", {"outcome": "does_not_meet"}))
+    profile_ = {"application_date": "2026-11-22", "qualifications": [], "employment": []}
+    run = EligibilityRun(profile_, rules.assess(profile_))
+    record.apply(ToolResult("assess_eligibility", run))
     record.apply(Token("partial"))
     record.apply(Notice("fallback", "model failed"))
     assert record.text == ""  # a fallback replaces what the failed model said
-    record.apply(Done(answer="final", mode="offline", citations=[_citation(1, "x")]))
+    record.apply(Done(answer="final", mode="offline", passages=[_citation(1, "x")]))
     message = record.to_message()
     assert message["content"] == "final" and message["citations"][0]["n"] == 1
-    assert message["steps"][0]["label"] == "Checking eligibility" and message["steps"][0]["done"]
-    assert message["eligibility"] == {
-        "input": {"employment": []},
-        "result": {"outcome": "does_not_meet"},
-    }
+    assert record.steps[0].label == "Checking eligibility" and message["steps"][0]["done"]
+    assert message["eligibility"]["input"] == profile_
+    assert message["eligibility"]["result"]["outcome"] == "does_not_meet"
+    again = TurnRecord.from_message(message)  # what a rerun renders from
+    assert again.eligibility == run and again.passages == record.passages
 
 
 def test_a_store_of_an_old_layout_is_explained_and_rebuilt_from_the_page(
@@ -144,7 +152,7 @@ def test_a_store_of_an_old_layout_is_explained_and_rebuilt_from_the_page(
     monkeypatch.setenv("SKILLCHECK_HOME", str(tmp_path / "old"))
     get_settings.cache_clear()
     settings = get_settings()
-    from ingest import run_ingest
+    from skillcheck.indexing import run_ingest
 
     run_ingest(settings, progress=False)
     store = Store(settings)
@@ -163,7 +171,7 @@ def test_a_store_of_an_old_layout_is_explained_and_rebuilt_from_the_page(
 def test_merged_list_items_are_each_highlighted() -> None:
     passage = "Duties include:\n• Planning the customer service policy\n• Training the staff well"
     answer = "- Duties include: Planning the customer service policy; Training the staff well [1]"
-    spans = h.citation_spans(_citation(1, passage), answer)
-    marked = [passage[s:e] for s, e in spans]
+    (cited,) = with_claim_highlights([_citation(1, passage)], answer)
+    marked = [passage[s:e] for s, e in cited.local_highlights()]
     assert "Planning the customer service policy" in marked
     assert "Training the staff well" in marked

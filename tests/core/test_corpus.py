@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skillcheck.config import REPO_DIR
 from skillcheck.corpus import (
     MAX_CHUNK_CHARS,
     MIN_CHUNK_CHARS,
@@ -21,9 +20,10 @@ from skillcheck.corpus import (
     locate_quote,
 )
 from skillcheck.errors import CorpusError
+from skillcheck.paths import CORPUS_DIR, PACKAGE_DIR
 
-CORPUS = REPO_DIR / "corpus"
-SEEDS = REPO_DIR.parent / "shared" / "seeds"
+CORPUS = CORPUS_DIR
+SEEDS = PACKAGE_DIR.parent.parent / "shared" / "seeds"
 
 
 def test_sources_are_the_seeds_word_for_word() -> None:

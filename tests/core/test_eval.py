@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from skillcheck.config import REPO_DIR, get_settings
+from skillcheck.config import get_settings
 from skillcheck.corpus import build_chunks
 from skillcheck.embeddings import get_embedder
 from skillcheck.evaluation import DEFAULT_QUESTIONS, HELDOUT_QUESTIONS, evaluate, load_questions
+from skillcheck.paths import CORPUS_DIR
 from skillcheck.retrieval import Retriever, tokenize
 from skillcheck.store import Store
 
@@ -26,7 +27,7 @@ def test_the_question_set_is_large_and_a_third_paraphrased(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
 def test_every_labelled_passage_exists_and_paraphrases_share_no_word(path: Path) -> None:
-    chunks = build_chunks(REPO_DIR / "corpus")
+    chunks = build_chunks(CORPUS_DIR)
     for q in load_questions(path):
         for expected in (q.answer, *q.also):
             assert any(
@@ -42,7 +43,7 @@ def test_the_held_out_set_shares_no_question_with_the_tuning_set() -> None:
 
 
 def test_hybrid_meets_the_floors_and_beats_each_retriever_on_the_tuning_set(home: Path) -> None:
-    retriever = Retriever(Store(get_settings()), get_embedder())
+    retriever = Retriever(Store(get_settings()), get_embedder(get_settings()))
     questions = load_questions(DEFAULT_QUESTIONS)
     dense, bm25, hybrid = (evaluate(retriever, questions, m) for m in ("dense", "bm25", "hybrid"))
     assert hybrid.recall_at_4 >= 0.95, hybrid.misses

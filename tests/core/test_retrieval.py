@@ -9,13 +9,14 @@ import pytest
 from skillcheck.config import get_settings
 from skillcheck.embeddings import get_embedder
 from skillcheck.errors import UserInputError
+from skillcheck.passages import Passage
 from skillcheck.retrieval import BM25, RRF_K, Retriever, tokenize, validate_query
 from skillcheck.store import Store
 
 
 @pytest.fixture
 def retriever(home: Path) -> Retriever:
-    return Retriever(Store(get_settings()), get_embedder())
+    return Retriever(Store(get_settings()), get_embedder(get_settings()))
 
 
 def test_tokenize_folds_plurals_and_drops_stop_words() -> None:
@@ -37,10 +38,10 @@ def test_hybrid_hits_carry_citation_metadata_and_both_ranks(retriever: Retriever
     assert top.dense_rank is not None and top.bm25_rank is not None
     expected = 1 / (RRF_K + top.dense_rank) + 1 / (RRF_K + top.bm25_rank)
     assert top.score == pytest.approx(expected)
-    cite = top.citation(1)
-    assert cite["source"] == "vetassess-149212"
-    assert cite["publisher"] == "VETASSESS"
-    assert cite["end"] - cite["start"] == len(cite["text"])
+    cite = Passage.of(top.chunk, 1)
+    assert cite.source == "vetassess-149212"
+    assert cite.publisher == "VETASSESS"
+    assert cite.end - cite.start == len(cite.text)
 
 
 def test_scores_never_rise_down_the_ranking(retriever: Retriever) -> None:
@@ -62,8 +63,8 @@ def test_single_retriever_modes_only_use_that_retriever(retriever: Retriever, mo
 
 def test_the_anzsco_page_is_marked_not_latest(retriever: Retriever) -> None:
     hits = retriever.search("Can three years of experience replace a qualification?", 4)
-    anzsco = [h.citation(1) for h in hits if h.chunk.source_id == "anzsco-1492"]
-    assert anzsco and all(c["latest_release"] is False for c in anzsco)
+    anzsco = [Passage.of(h.chunk, 1) for h in hits if h.chunk.source_id == "anzsco-1492"]
+    assert anzsco and all(c.latest_release is False for c in anzsco)
 
 
 @pytest.mark.parametrize(

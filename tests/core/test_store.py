@@ -27,7 +27,7 @@ class OtherModel:
     model_id = "other-model@test"
 
     def __init__(self) -> None:
-        self._inner = get_embedder()
+        self._inner = get_embedder(get_settings())
 
     def embed_documents(self, texts: list[str]) -> Vectors:
         return self._inner.embed_documents(texts)[:, ::-1].copy()
@@ -79,7 +79,7 @@ def test_a_failed_build_leaves_the_old_store_answering(
     with pytest.raises(RuntimeError):
         run_ingest(settings, force=True, progress=False)
     assert store.active_name() == before
-    hits = Retriever(Store(settings), get_embedder()).search("hours per week", 2)
+    hits = Retriever(Store(settings), get_embedder(get_settings())).search("hours per week", 2)
     assert len(hits) == 2
 
 
@@ -115,7 +115,7 @@ def test_killing_ingest_half_way_leaves_the_old_store_answering(home: Path) -> N
     settings = get_settings()
     store = Store(settings)
     assert len([n for n in store._collection_names() if n.count("-") == 2]) == 2  # old + partial
-    hits = Retriever(store, get_embedder()).search("organisational chart", 3)
+    hits = Retriever(store, get_embedder(get_settings())).search("organisational chart", 3)
     assert any("organisational chart" in h.chunk.text for h in hits)
     # the next successful build cleans the partial one up
     run_ingest(settings, force=True, progress=False)
@@ -126,7 +126,7 @@ def test_a_store_built_with_another_model_is_refused(home: Path) -> None:
     settings = get_settings()
     run_ingest(settings, embedder=OtherModel(), progress=False)
     with pytest.raises(EmbeddingMismatchError, match="run `skillcheck ingest`"):
-        Retriever(Store(settings), get_embedder())
+        Retriever(Store(settings), get_embedder(get_settings()))
 
 
 def test_no_store_says_to_ingest(tmp_path: Path) -> None:
@@ -201,7 +201,9 @@ def test_ingest_and_query_through_a_chroma_server(
     assert first.changed
     assert not run_ingest(settings, progress=False).changed
     assert "chroma server" in store.location
-    hits = Retriever(store, get_embedder()).search("How many hours a week must I work?", 4)
+    hits = Retriever(store, get_embedder(get_settings())).search(
+        "How many hours a week must I work?", 4
+    )
     assert any("20 hours or more per week" in h.chunk.text for h in hits)
     store.reset()
     assert store.active_name() is None

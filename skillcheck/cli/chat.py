@@ -11,11 +11,12 @@ import argparse
 import sys
 from typing import TextIO
 
-from skillcheck.agent import Assistant
+from skillcheck.assistant import Assistant
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError
 from skillcheck.events import Done, Error, Event, Notice, Token, ToolStart
-from skillcheck.resources import open_retriever
+from skillcheck.history import Message
+from skillcheck.retrieval import open_retriever
 
 HELP = "Ask about the VETASSESS assessment of 149212. /clear forgets, /quit leaves."
 MAX_TURNS_KEPT = 10
@@ -36,8 +37,8 @@ def _show(event: Event, out: TextIO, err: TextIO) -> None:
 def _summary(done: Done) -> str:
     lines = []
     if done.eligibility is not None:
-        outcome = done.eligibility.get("outcome")
-        pathway = done.eligibility.get("pathway")
+        outcome = done.eligibility.result.outcome
+        pathway = done.eligibility.result.pathway
         lines.append(f"Eligibility check: {outcome}" + (f" (route {pathway})" if pathway else ""))
     if done.needs_eligibility_form:
         lines.append("To check your own profile, run `skillcheck assess` with your facts.")
@@ -46,7 +47,7 @@ def _summary(done: Done) -> str:
 
 def chat_loop(assistant: Assistant, lines: TextIO, out: TextIO, err: TextIO, prompt: str) -> int:
     """Answer each line of ``lines`` in turn, keeping the conversation; returns 0."""
-    history: list[dict[str, str]] = []
+    history: list[Message] = []
     while True:
         if prompt:
             out.write(prompt)
@@ -80,20 +81,15 @@ def chat_loop(assistant: Assistant, lines: TextIO, out: TextIO, err: TextIO, pro
         summary = _summary(done)
         if summary:
             out.write(summary + "\n")
-        history += [
-            {"role": "user", "content": text},
-            {"role": "assistant", "content": done.answer},
-        ]
+        history += [Message("user", text), Message("assistant", done.answer)]
         del history[: -2 * MAX_TURNS_KEPT]
 
 
 def run_chat(args: argparse.Namespace) -> int:
     """Run the ``chat`` command; returns the exit status."""
     settings = get_settings()
-    offline = bool(args.offline) or not settings.llm_configured
-    assistant = Assistant(settings, open_retriever(settings), offline=offline)
+    assistant = Assistant(settings, open_retriever(settings), offline=bool(args.offline))
     interactive = sys.stdin.isatty()
     if interactive:
-        mode = "offline, quoting the sources" if offline else f"model {settings.model}"
-        sys.stdout.write(f"skillcheck chat ({mode}). {HELP}\n")
+        sys.stdout.write(f"skillcheck chat ({assistant.label}). {HELP}\n")
     return chat_loop(assistant, sys.stdin, sys.stdout, sys.stderr, "you> " if interactive else "")

@@ -26,8 +26,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest import run_ingest
     from skillcheck.config import get_settings
+    from skillcheck.indexing import run_ingest
 
     summary = run_ingest(get_settings(), force=args.force, progress=not args.quiet)
     print(summary.line())
@@ -35,13 +35,13 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from skillcheck.ask import run_ask
+    from skillcheck.cli.ask import run_ask
 
     return run_ask(args)
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    from skillcheck.repl import run_chat
+    from skillcheck.cli.chat import run_chat
 
     return run_chat(args)
 
