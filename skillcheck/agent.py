@@ -39,12 +39,13 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from skillcheck.config import Settings
-from skillcheck.errors import ModelFailure, SkillcheckError
+from skillcheck.errors import SkillcheckError
 from skillcheck.events import (
     Citations,
     Done,
     Error,
     Event,
+    ModelFailure,
     Notice,
     Token,
     ToolResult,

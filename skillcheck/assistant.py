@@ -16,8 +16,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from skillcheck.config import Settings
-from skillcheck.errors import ModelFailure, SkillcheckError
-from skillcheck.events import Done, Error, Event, Mode, Notice, Usage
+from skillcheck.errors import SkillcheckError
+from skillcheck.events import Done, Error, Event, Mode, ModelFailure, Notice, Usage
 from skillcheck.history import Message, clean_history, joined_question
 from skillcheck.offline import offline_turn
 from skillcheck.retrieval import Retriever, validate_query

@@ -10,18 +10,14 @@ Who raises what, and what follows:
   unknown key). Ingest stops before anything is written; the old store keeps serving.
 - ``ModelFileError``: the bundled embedding model is missing or fails its hash check.
 - ``RulesFileError``: a rules file is malformed; it does not load.
-- ``ModelFailure`` (not a user mistake): the language model failed after its retries.
-  The agent raises it; the assistant answers offline instead, with a notice.
+
+(``skillcheck.events.ModelFailure`` is not a user mistake: the agent raises it when the
+model fails, and the assistant answers offline instead.)
 
 A "does not meet the criteria" outcome is an answer, never an exception.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from skillcheck.events import Usage
 
 
 class SkillcheckError(Exception):
@@ -53,12 +49,3 @@ class ModelFileError(SkillcheckError):
 class RulesFileError(SkillcheckError):
     """A rules file is malformed; the error names the file and the key."""
 
-
-class ModelFailure(Exception):
-    """The model failed; ``reason`` is safe to show (never the server's own message)."""
-
-    def __init__(self, reason: str, question: str | None = None, usage: Usage | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.question = question
-        self.usage = usage

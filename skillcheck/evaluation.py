@@ -107,9 +107,17 @@ def table(scores: list[Scores], count: int) -> str:
     return "\n".join(rows)
 
 
+def question_set(name: str | None) -> Path:
+    """The question file ``name`` names: a path, or a packaged set (``questions``, ``heldout``)."""
+    if not name:
+        return DEFAULT_QUESTIONS
+    packaged = EVAL_DIR / f"{name}.yaml"
+    return packaged if "/" not in name and packaged.is_file() else Path(name)
+
+
 def run_eval(args: argparse.Namespace) -> int:
     """Run ``skillcheck eval``; exit 1 when hybrid recall@4 is under the floor."""
-    questions = load_questions(Path(args.questions) if args.questions else DEFAULT_QUESTIONS)
+    questions = load_questions(question_set(args.questions))
     retriever = open_retriever(get_settings())
     scores = [evaluate(retriever, questions, mode) for mode in MODES]
     if args.json:

@@ -127,3 +127,17 @@ class Done:
 
 
 Event = Token | ToolStart | ToolResult | Notice | Citations | Error | Done
+
+
+class ModelFailure(Exception):
+    """The model's turn failed after its retries (raised by the agent, caught by the assistant).
+
+    ``reason`` is safe to show (never the server's own message); ``question`` is the
+    standalone question the offline answer should take; ``usage`` what was spent.
+    """
+
+    def __init__(self, reason: str, question: str | None = None, usage: Usage | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.question = question
+        self.usage = usage

@@ -92,7 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_chat)
 
     p = sub.add_parser("eval", help="retrieval recall@1/@4 and MRR: dense, BM25 and hybrid")
-    p.add_argument("--questions", default=None, help="the question set (YAML)")
+    p.add_argument(
+        "--questions",
+        default=None,
+        help="a question set: a YAML file, or a packaged set (questions, heldout)",
+    )
     p.add_argument("--min-recall", type=float, default=0.95, help="hybrid recall@4 floor")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_eval)
