@@ -71,11 +71,12 @@ class Topic(_Strict):
     statement: list[Sentence] = Field(min_length=1)
 
 
+VerdictKind = Literal["suitable", "occupation", "unsuitable", "elsewhere", "not_listed"]
+
+
 class TopicsFile(_Strict):
     topics: list[Topic] = Field(min_length=1)
-    title_verdicts: dict[
-        Literal["suitable", "occupation", "unsuitable", "elsewhere", "not_listed"], list[Sentence]
-    ]
+    title_verdicts: dict[VerdictKind, list[Sentence]]
     replies: dict[Literal["off_topic", "refusal", "missing_facts"], list[Sentence]]
 
 
@@ -250,9 +251,9 @@ def parse_topics(text: str, path: Path, rules: Any, corpus_dir: Path) -> Topics:
     for kind, sentences in parsed.title_verdicts.items():
         _check_placeholders(sentences, _TITLE_FIELDS, f"title_verdicts.{kind}", path)
         _check_refs(sentences, f"title_verdicts.{kind}", path, corpus_dir)
-    for kind, sentences in parsed.replies.items():
-        _check_placeholders(sentences, set(), f"replies.{kind}", path)
-        _check_refs(sentences, f"replies.{kind}", path, corpus_dir)
+    for reply, said in parsed.replies.items():
+        _check_placeholders(said, set(), f"replies.{reply}", path)
+        _check_refs(said, f"replies.{reply}", path, corpus_dir)
     return Topics(path=path, file=parsed, values=values)
 
 
