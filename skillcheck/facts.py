@@ -718,7 +718,12 @@ def _finish(draft: DraftProfile) -> DraftProfile:
             "What jobs have you held: title, start and end (or how long), hours a "
             "week, and whether paid?"
         )
-    for j in draft.jobs:
+    if draft.no_qualification and draft.jobs:
+        assumptions.append(
+            "With no qualification at the required level, no job can change the outcome, "
+            "so the jobs' missing details are not asked for."
+        )
+    for j in () if draft.no_qualification else draft.jobs:
         label = f"as {j.title}" if j.title else "in that job"
         if j.start is None and j.months is None:
             missing.append(f"When did you start {label} (month and year)?")

@@ -30,7 +30,13 @@ CUE_BONUS = 0.12
 #: A second topic is reported with the first when its score is within this of the best.
 SECOND_MARGIN = 0.04
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|(years))?\}")
-_HOURS = re.compile(r"(\d{1,3}(?:\.\d)?)\s*(?:hours?|hrs?|h)\b", re.IGNORECASE)
+#: Hours the asker states ("15 hours a week", "I work 25 hrs"), not the rule's own "20 hour rule".
+_HOURS = re.compile(
+    r"(?:\b(?:work|worked|working|do|did|only|just|about|around)\s+)(\d{1,3}(?:\.\d)?)\s*"
+    r"(?:hours?|hrs?|h)\b|(\d{1,3}(?:\.\d)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|/|each)\s*"
+    r"(?:week|wk)\b",
+    re.IGNORECASE,
+)
 
 
 class _Strict(BaseModel):
@@ -130,7 +136,7 @@ def _holds(when: When, question: str, values: dict[str, int | str]) -> bool:
         m = _HOURS.search(question)
         if m is None:
             return False
-        below = float(m.group(1)) < float(values["min_hours"])
+        below = float(m.group(1) or m.group(2)) < float(values["min_hours"])
         return below if when.hours == "below" else not below
     return True
 
