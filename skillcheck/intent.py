@@ -55,7 +55,8 @@ _OFF_TOPIC = re.compile(
     r"mechanic|engineers australia|\bACS\b|ANMAC|TRA\b)\b|"
     r"\b(ielts|pte|toefl|english test|points test|points? (for|in) (the )?(189|190|491)|"
     r"\b(189|190|491|482|186) visa|visa (fees?|processing)|state nomination|"
-    r"invitation round|expression of interest|\bEOI\b)",
+    r"invitation round|expression of interest|\bEOI\b|mltssl|stsol|\bcsol\b|skilled occupation "
+    r"list|in[- ]demand)",
     _I,
 )
 _OWN_CASE = re.compile(

@@ -50,6 +50,9 @@ _FACT_TOPICS = {
     "window",
     "both_required",
     "qualification_level",
+    "fields",
+    "additional_qualification",
+    "dedicated_role",
 }
 
 
@@ -132,9 +135,12 @@ def plan_reply(
         intent.kind == "eligibility" or intent.has_facts or draft is not None
     )
     if current is not None and own_case:
-        lead = _title_lead(listed)
-        if chosen and chosen[0] in _FACT_TOPICS:
+        unsuitable = [v for v in listed if v.status == "unsuitable"]
+        lead = _title_lead(unsuitable)
+        # a topic beside a listed title only when its own cue words are in the question
+        if chosen and chosen[0] in _FACT_TOPICS and (matches[0].cue or not listed):
             lead += topic_lead
+        lead += _title_lead([v for v in listed if v.status != "unsuitable"])
         kind: ReplyKind = "eligibility" if current.ready else "missing_facts"
         if not lead and not current.ready:
             lead = [Said(s.text, tuple(s.cite)) for s in replies["missing_facts"]]

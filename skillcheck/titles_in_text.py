@@ -125,6 +125,7 @@ _STOP = {
 #: Informal words rewritten before a second lookup (only when the first finds nothing).
 _ALIASES = [
     (re.compile(r"\bops\b", re.IGNORECASE), "operations"),
+    (re.compile(r"\btech\b", re.IGNORECASE), "technical"),
     (re.compile(r"\bbpo supervisor\b", re.IGNORECASE), "customer service supervisor"),
     (
         re.compile(r"\b(customer service |cs )?team ?lead(er)?\b", re.IGNORECASE),
@@ -226,9 +227,11 @@ def _lookup(phrase: str) -> tuple[str, TitleMatch]:
     return phrase, match
 
 
-_TARGET = re.compile(
-    r"\b(assess(ed|ment)?|apply(ing)?|nominat(e|ing)|qualify|get|pass|eligible|count|"
-    r"accepted)\s+(as|for|under)\s+(an?\s+)?$",
+#: Words before a title that make it a job the asker holds ("I'm a", "work as", "my title is").
+_HELD = re.compile(
+    r"\b(i'?m|i am|i was|i've been|i have been|work(ed|ing)? as|title (is|was)|position (is|of)|"
+    r"role (is|as)|promoted to|hired as|employed as|years as|yrs as|months as|job as|"
+    r"as (an? )?)(\s+(an?|the))?\s+[\w ]{0,20}$",
     re.IGNORECASE,
 )
 
@@ -250,8 +253,8 @@ def titles_in_text(text: str, topics: Topics | None = None) -> list[TitleVerdict
         looked_up, match = _lookup(phrase)
         if match.status == "not_listed" and len(phrase.split()) < 2:
             continue
-        if match.listed_as == "occupation" and _TARGET.search(_before(text, phrase)):
-            continue  # "assessed as customer service manager": the goal, not a job held
+        if match.listed_as == "occupation" and not _HELD.search(_before(text, phrase)):
+            continue  # "what does a customer service manager do": the occupation, not a job held
         said = tuple(verdict_statement(match, topics))
         verdicts.append(TitleVerdict(phrase, looked_up, match, said))
     # a longer phrase that found the same listed title makes the shorter one redundant
