@@ -1,0 +1,224 @@
+"""Plan what the chat says first: the kind of reply, the direct answer (our cited
+sentences), title verdicts, the draft profile, what to ask, and follow-up suggestions.
+
+``plan_reply`` neither retrieves, numbers citations nor runs the engine: the turn
+does. For a ready draft the turn calls :func:`run_assessment` and puts
+:func:`assessment_lead` before the plan's lead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from skillcheck.facts import DraftProfile, read_facts
+from skillcheck.intent import Intent, classify
+from skillcheck.rules import AssessmentResult, assess
+from skillcheck.titles_in_text import TitleVerdict, titles_in_text
+from skillcheck.topics import (
+    QueryEmbedder,
+    Ref,
+    Said,
+    TopicMatch,
+    Topics,
+    load_topics,
+    match_topics,
+    score_topics,
+)
+
+ReplyKind = Literal[
+    "answer", "title_verdict", "eligibility", "missing_facts", "off_topic", "refusal"
+]
+_FOLLOWUP = re.compile(
+    r"^\s*(what if|and if|if|actually|suppose|what about|and what|also|i also|instead|but|"
+    r"ok(ay)?,? (and|what)|no,? |sorry|correction|make that|change)",
+    re.IGNORECASE,
+)
+#: Topics whose statement answers a question about the asker's own facts better than
+#: a say-back alone (the answer does not depend on the rest of the profile).
+_FACT_TOPICS = {
+    "experience_without_qualification",
+    "hours_part_time",
+    "unpaid_volunteer",
+    "retail_transactional",
+    "operations_exclusion",
+    "self_employment",
+    "overseas_experience",
+    "pre_qualification",
+    "window",
+    "both_required",
+    "qualification_level",
+    "fields",
+    "additional_qualification",
+    "dedicated_role",
+}
+
+
+@dataclass(frozen=True)
+class ReplyPlan:
+    """What to say first, and everything the turn needs to say the rest."""
+
+    kind: ReplyKind
+    lead: list[Said]
+    intent: Intent
+    topics: list[TopicMatch] = field(default_factory=list)
+    titles: list[TitleVerdict] = field(default_factory=list)
+    draft: DraftProfile | None = None
+    understood: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    ask: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+
+def _listed(verdicts: list[TitleVerdict]) -> list[TitleVerdict]:
+    return [v for v in verdicts if v.status != "not_listed"]
+
+
+def _title_lead(verdicts: list[TitleVerdict]) -> list[Said]:
+    ordered = sorted(verdicts, key=lambda v: v.status != "unsuitable")
+    out: list[Said] = []
+    for v in ordered:
+        out.extend(v.said)
+    return out
+
+
+def _suggestions(
+    question: str, embedder: QueryEmbedder, topics: Topics, chosen: list[str]
+) -> list[str]:
+    ranked = [m.topic_id for m in score_topics(question, embedder, topics)]
+    picks = [t for t in ranked if t not in chosen][:3]
+    return [topics.topic(t).examples[0] for t in picks]
+
+
+def _is_followup(question: str, draft: DraftProfile | None) -> bool:
+    if draft is None or not draft.has_facts:
+        return False
+    if _FOLLOWUP.search(question):
+        return True
+    return read_facts(question, draft.today).has_facts
+
+
+def plan_reply(
+    question: str,
+    *,
+    embedder: QueryEmbedder,
+    today: date,
+    draft: DraftProfile | None = None,
+    topics: Topics | None = None,
+) -> ReplyPlan:
+    """Plan the reply to one chat message (``draft``: the profile so far, if any)."""
+    topics = topics or load_topics()
+    intent = classify(question)
+    replies = topics.file.replies
+    if intent.kind == "manipulation":
+        lead = [Said(s.text, tuple(s.cite)) for s in replies["refusal"]]
+        return ReplyPlan("refusal", lead, intent, draft=draft)
+    matches = match_topics(question, embedder, topics)
+    chosen = [m.topic_id for m in matches]
+    suggestions = _suggestions(question, embedder, topics, chosen)
+    if intent.kind == "off_topic":
+        lead = [Said(s.text, tuple(s.cite)) for s in replies["off_topic"]]
+        return ReplyPlan("off_topic", lead, intent, draft=draft, suggestions=suggestions)
+    verdicts = titles_in_text(question, topics)
+    listed = _listed(verdicts)
+    topic_lead = topics.say(chosen[0], question) if chosen else []
+    # the asker's own facts: a new draft, or a follow-up that changes the one we have
+    if _is_followup(question, draft):
+        assert draft is not None
+        current: DraftProfile | None = draft.apply(question, today)
+    else:
+        facts = read_facts(question, today)
+        current = facts if facts.has_facts else None
+    own_case = current is not None and (
+        intent.kind == "eligibility" or intent.has_facts or draft is not None
+    )
+    if current is not None and own_case:
+        unsuitable = [v for v in listed if v.status == "unsuitable"]
+        lead = _title_lead(unsuitable)
+        # a topic beside a listed title only when its own cue words are in the question
+        if chosen and chosen[0] in _FACT_TOPICS and (matches[0].cue or not listed):
+            lead += topic_lead
+        lead += _title_lead([v for v in listed if v.status != "unsuitable"])
+        kind: ReplyKind = "eligibility" if current.ready else "missing_facts"
+        if not lead and not current.ready:
+            lead = [Said(s.text, tuple(s.cite)) for s in replies["missing_facts"]]
+        return ReplyPlan(
+            kind,
+            lead,
+            intent,
+            topics=matches,
+            titles=verdicts,
+            draft=current,
+            understood=current.understood,
+            assumptions=current.assumptions,
+            ask=current.missing,
+            suggestions=suggestions,
+        )
+    if listed:
+        return ReplyPlan(
+            "title_verdict",
+            _title_lead(listed),
+            intent,
+            topics=matches,
+            titles=verdicts,
+            draft=draft,
+            suggestions=suggestions,
+        )
+    if intent.kind == "eligibility" and not chosen:
+        empty = read_facts("", today)
+        lead = [Said(s.text, tuple(s.cite)) for s in replies["missing_facts"]]
+        return ReplyPlan(
+            "missing_facts", lead, intent, draft=draft, ask=empty.missing, suggestions=suggestions
+        )
+    if chosen:
+        return ReplyPlan(
+            "answer",
+            topic_lead,
+            intent,
+            topics=matches,
+            titles=verdicts,
+            draft=draft,
+            suggestions=suggestions,
+        )
+    if verdicts:  # a title we do not know, and nothing else to say
+        return ReplyPlan(
+            "title_verdict", _title_lead(verdicts), intent, titles=verdicts, draft=draft,
+            suggestions=suggestions,
+        )  # fmt: skip
+    lead = [Said(s.text, tuple(s.cite)) for s in replies["off_topic"]]
+    return ReplyPlan("off_topic", lead, intent, draft=draft, suggestions=suggestions)
+
+
+# ---- the engine, for the turn -----------------------------------------------------
+
+
+def run_assessment(draft: DraftProfile, application_date: date | None = None) -> AssessmentResult:
+    """The engine's answer for a ready draft (the determination is the engine's alone)."""
+    return assess(draft.to_assess_input(application_date))
+
+
+_OUTCOME_LEAD = {
+    "meets_criteria": "Yes, on the facts as read:",
+    "does_not_meet": "No, on the facts as read:",
+    "needs_more_information": "Not decided yet:",
+}
+
+
+def assessment_lead(result: AssessmentResult) -> list[Said]:
+    """The engine's outcome as the first sentence, citing the lines its route rests on."""
+    by_id = {c.id: c for c in result.citations}
+    route = next((r for r in result.routes if r.route == result.pathway), None)
+    ids = list(route.cites) if route else []
+    if result.outcome == "does_not_meet":
+        ids += [i for i in by_id if i.endswith(":58")]
+    refs = tuple(
+        dict.fromkeys(
+            Ref(source=by_id[i].source, line=by_id[i].line, quote=by_id[i].quote)
+            for i in ids
+            if i in by_id
+        )
+    )
+    summary = result.summary[:1].lower() + result.summary[1:]
+    return [Said(f"{_OUTCOME_LEAD[result.outcome]} {summary}", refs)]

@@ -1,0 +1,356 @@
+"""The topics file: our answer-first statements, bound to rule values and cited lines.
+
+``load_topics`` reads ``skillcheck/data/topics.yaml`` and refuses a file that is
+wrong (unknown keys, an unresolvable value path, a placeholder used but not
+defined or defined but not used, a quote not on its cited line), naming the file
+and the key. ``match_topics`` ranks topics for a question: the cosine of the
+question to each topic's examples (offline embedder), lifted by lexical cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from skillcheck.errors import RulesFileError
+
+TOPICS_PATH = Path(__file__).resolve().parent / "data" / "topics.yaml"
+#: A topic matches when its score (best example cosine, plus the cue bonus) is at least this.
+THRESHOLD = 0.55
+#: Added to a topic's score when one of its cues occurs in the question.
+CUE_BONUS = 0.12
+#: A second topic is reported with the first when its score is within this of the best.
+SECOND_MARGIN = 0.04
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|(years))?\}")
+#: Hours the asker states ("15 hours a week", "I work 25 hrs"), not the rule's own "20 hour rule".
+_HOURS = re.compile(
+    r"(?:\b(?:work|worked|working|do|did|only|just|about|around)\s+)(\d{1,3}(?:\.\d)?)\s*"
+    r"(?:hours?|hrs?|h)\b|(\d{1,3}(?:\.\d)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|/|each)\s*"
+    r"(?:week|wk)\b",
+    re.IGNORECASE,
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Ref(_Strict):
+    """A corpus line a sentence rests on; ``quote`` occurs verbatim on that line."""
+
+    source: str
+    line: int = Field(ge=1)
+    quote: str = Field(min_length=1)
+
+
+class Sentence(_Strict):
+    """One sentence we say, with its placeholders still unfilled."""
+
+    text: str = Field(min_length=1)
+    cite: list[Ref]
+
+
+class When(_Strict):
+    pattern: str | None = None
+    hours: Literal["below", "at_least"] | None = None
+
+
+class Variant(_Strict):
+    when: When
+    statement: list[Sentence] = Field(min_length=1)
+
+
+class Topic(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    examples: list[str] = Field(min_length=2)
+    cues: list[str] = Field(default_factory=list)
+    values: dict[str, str] = Field(default_factory=dict)
+    variants: list[Variant] = Field(default_factory=list)
+    statement: list[Sentence] = Field(min_length=1)
+
+
+VerdictKind = Literal["suitable", "occupation", "unsuitable", "elsewhere", "not_listed"]
+
+
+class TopicsFile(_Strict):
+    topics: list[Topic] = Field(min_length=1)
+    title_verdicts: dict[VerdictKind, list[Sentence]]
+    replies: dict[Literal["off_topic", "refusal", "missing_facts"], list[Sentence]]
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence ready to say, placeholders filled, with its refs."""
+
+    text: str
+    refs: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The loaded topics file, its values resolved against the rules."""
+
+    path: Path
+    file: TopicsFile
+    values: dict[str, dict[str, int | str]]  # topic id -> placeholder -> value
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.file.topics if t.id == topic_id)
+
+    def say(self, topic_id: str, question: str = "") -> list[Said]:
+        """The topic's statement (or the variant whose condition the question meets)."""
+        topic = self.topic(topic_id)
+        values = self.values[topic.id]
+        chosen = topic.statement
+        for variant in topic.variants:
+            if _holds(variant.when, question, values):
+                chosen = variant.statement
+                break
+        return [Said(fill(s.text, values), tuple(s.cite)) for s in chosen]
+
+
+def fill(text: str, values: dict[str, int | str]) -> str:
+    """Replace ``{name}`` and ``{name|years}`` by their values."""
+
+    def one(m: re.Match[str]) -> str:
+        value = values[m.group(1)]
+        if m.group(2) == "years":
+            return f"{value} year" + ("" if value == 1 else "s")
+        return str(value)
+
+    return _PLACEHOLDER.sub(one, text)
+
+
+def _holds(when: When, question: str, values: dict[str, int | str]) -> bool:
+    if when.pattern is not None and not re.search(when.pattern, question, re.IGNORECASE):
+        return False
+    if when.hours is not None:
+        m = _HOURS.search(question)
+        if m is None:
+            return False
+        below = float(m.group(1) or m.group(2)) < float(values["min_hours"])
+        return below if when.hours == "below" else not below
+    return True
+
+
+def resolve_path(rules: Any, path: str) -> Any:
+    """The value at a dotted path in the rules; a list element by `number`, `id`, then index."""
+    node = rules
+    for part in path.split("."):
+        if isinstance(node, list):
+            found = [
+                e
+                for e in node
+                if str(getattr(e, "number", None)) == part or getattr(e, "id", None) == part
+            ]
+            if found:
+                node = found[0]
+            elif part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise KeyError(part)
+        elif isinstance(node, dict):
+            node = node[part]
+        elif isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        else:
+            raise KeyError(part)
+    return node
+
+
+@lru_cache(maxsize=8)
+def _lines(corpus_dir: str, source: str) -> tuple[str, ...]:
+    path = Path(corpus_dir) / f"{source}.txt"
+    return tuple(path.read_text(encoding="utf-8").splitlines())
+
+
+def _check_refs(sentences: list[Sentence], where: str, path: Path, corpus: Path) -> None:
+    for i, sentence in enumerate(sentences):
+        for j, ref in enumerate(sentence.cite):
+            key = f"{where}.{i}.cite.{j}"
+            try:
+                lines = _lines(str(corpus), ref.source)
+            except OSError:
+                raise RulesFileError(f"{path}: {key}: unknown source '{ref.source}'") from None
+            if ref.line > len(lines) or ref.quote not in lines[ref.line - 1]:
+                raise RulesFileError(
+                    f"{path}: {key}: quote {ref.quote!r} is not on {ref.source} line {ref.line}"
+                )
+
+
+def _check_placeholders(
+    sentences: list[Sentence], defined: set[str], where: str, path: Path
+) -> set[str]:
+    used: set[str] = set()
+    for i, sentence in enumerate(sentences):
+        for m in _PLACEHOLDER.finditer(sentence.text):
+            if m.group(1) not in defined:
+                raise RulesFileError(
+                    f"{path}: {where}.{i}.text: placeholder {{{m.group(1)}}} is not defined"
+                )
+            used.add(m.group(1))
+        stray = re.sub(_PLACEHOLDER, "", sentence.text)
+        if re.search(r"\{[^}]*\}", stray):
+            raise RulesFileError(f"{path}: {where}.{i}.text: malformed placeholder")
+    return used
+
+
+_TITLE_FIELDS = {"query", "title", "code", "anzsco_code", "anzsco_title"}
+
+
+def parse_topics(text: str, path: Path, rules: Any, corpus_dir: Path) -> Topics:
+    """Validate a topics file's text; ``path`` is only named in errors."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RulesFileError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
+    try:
+        parsed = TopicsFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise RulesFileError(f"{path}: {loc}: {first['msg']}") from None
+    ids = [t.id for t in parsed.topics]
+    if len(ids) != len(set(ids)):
+        raise RulesFileError(f"{path}: topics: duplicate id")
+    values: dict[str, dict[str, int | str]] = {}
+    for n, topic in enumerate(parsed.topics):
+        where = f"topics.{n}({topic.id})"
+        resolved: dict[str, int | str] = {}
+        for name, value_path in topic.values.items():
+            try:
+                value = resolve_path(rules, value_path)
+            except (KeyError, IndexError):
+                raise RulesFileError(
+                    f"{path}: {where}.values.{name}: path '{value_path}' is not in the rules"
+                ) from None
+            if not isinstance(value, int | str):
+                raise RulesFileError(
+                    f"{path}: {where}.values.{name}: '{value_path}' is not a number or text"
+                )
+            resolved[name] = value
+        for k, cue in enumerate(topic.cues):
+            try:
+                re.compile(cue)
+            except re.error:
+                raise RulesFileError(f"{path}: {where}.cues.{k}: not a valid regex") from None
+        used = _check_placeholders(topic.statement, set(resolved), f"{where}.statement", path)
+        _check_refs(topic.statement, f"{where}.statement", path, corpus_dir)
+        for v, variant in enumerate(topic.variants):
+            vwhere = f"{where}.variants.{v}.statement"
+            used |= _check_placeholders(variant.statement, set(resolved), vwhere, path)
+            _check_refs(variant.statement, vwhere, path, corpus_dir)
+            if variant.when.hours is not None and "min_hours" not in resolved:
+                raise RulesFileError(f"{path}: {where}.variants.{v}.when: needs values.min_hours")
+        unused = sorted(set(resolved) - used)
+        if unused:
+            raise RulesFileError(f"{path}: {where}.values.{unused[0]}: defined but never used")
+        values[topic.id] = resolved
+    for kind, sentences in parsed.title_verdicts.items():
+        _check_placeholders(sentences, _TITLE_FIELDS, f"title_verdicts.{kind}", path)
+        _check_refs(sentences, f"title_verdicts.{kind}", path, corpus_dir)
+    for reply, said in parsed.replies.items():
+        _check_placeholders(said, set(), f"replies.{reply}", path)
+        _check_refs(said, f"replies.{reply}", path, corpus_dir)
+    return Topics(path=path, file=parsed, values=values)
+
+
+def _corpus_dir() -> Path:
+    from skillcheck.config import get_settings
+
+    return get_settings().corpus_dir
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, occupation: str, corpus_dir: str) -> Topics:
+    from skillcheck.rules import load_rules
+
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesFileError(f"{file}: cannot read the topics file ({exc.strerror})") from None
+    return parse_topics(text, file, load_rules(occupation), Path(corpus_dir))
+
+
+def load_topics(
+    path: Path | None = None, *, occupation: str = "149212", corpus_dir: Path | None = None
+) -> Topics:
+    """The validated topics (cached per file, occupation and corpus)."""
+    return _load(str(path or TOPICS_PATH), occupation, str(corpus_dir or _corpus_dir()))
+
+
+# ---- matching ------------------------------------------------------------------------
+
+Vectors = npt.NDArray[np.float32]
+
+
+class QueryEmbedder(Protocol):
+    def embed_documents(self, texts: list[str]) -> Vectors: ...
+
+    def embed_query(self, text: str) -> Vectors: ...
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """A topic that bears on a question: its id, score (cosine + cue bonus) and cue hit."""
+
+    topic_id: str
+    score: float
+    similarity: float
+    cue: bool
+
+
+_EXAMPLE_VECTORS: dict[tuple[str, str], tuple[list[str], Vectors]] = {}
+
+
+def _example_vectors(topics: Topics, embedder: QueryEmbedder) -> tuple[list[str], Vectors]:
+    model = str(getattr(embedder, "model_id", id(embedder)))
+    key = (model, str(topics.path))
+    if key not in _EXAMPLE_VECTORS:
+        owners: list[str] = []
+        texts: list[str] = []
+        for topic in topics.file.topics:
+            for example in topic.examples:
+                owners.append(topic.id)
+                texts.append(example)
+        _EXAMPLE_VECTORS[key] = (owners, embedder.embed_documents(texts))
+    return _EXAMPLE_VECTORS[key]
+
+
+def score_topics(question: str, embedder: QueryEmbedder, topics: Topics) -> list[TopicMatch]:
+    """Every topic's score for the question, best first (no threshold)."""
+    owners, vectors = _example_vectors(topics, embedder)
+    sims = vectors @ embedder.embed_query(question)
+    best: dict[str, float] = {}
+    for owner, sim in zip(owners, sims.tolist(), strict=True):
+        best[owner] = max(best.get(owner, -1.0), float(sim))
+    out: list[TopicMatch] = []
+    for topic in topics.file.topics:
+        cue = any(re.search(c, question, re.IGNORECASE) for c in topic.cues)
+        sim = best[topic.id]
+        out.append(TopicMatch(topic.id, sim + (CUE_BONUS if cue else 0.0), sim, cue))
+    out.sort(key=lambda m: -m.score)
+    return out
+
+
+def match_topics(
+    question: str, embedder: QueryEmbedder, topics: Topics | None = None
+) -> list[TopicMatch]:
+    """The topics that answer the question, best first: the best one at or above
+    THRESHOLD, and a second one when it is within SECOND_MARGIN of the best."""
+    ranked = score_topics(question, embedder, topics or load_topics())
+    if not ranked or ranked[0].score < THRESHOLD:
+        return []
+    chosen = [ranked[0]]
+    if len(ranked) > 1 and ranked[1].score >= max(THRESHOLD, ranked[0].score - SECOND_MARGIN):
+        chosen.append(ranked[1])
+    return chosen
