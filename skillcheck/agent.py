@@ -55,7 +55,7 @@ from skillcheck.events import (
 from skillcheck.followups import rewrite_question, to_messages
 from skillcheck.guard import NO_DETERMINATION, correction, leaks, stated_outcome
 from skillcheck.history import Message, looks_like_follow_up
-from skillcheck.offline import is_eligibility_question
+from skillcheck.intent import classify
 from skillcheck.passages import MarkerFilter, format_passages, with_claim_highlights
 from skillcheck.prompts import load_prompt
 from skillcheck.retrieval import Retriever
@@ -323,7 +323,7 @@ class LLMTurn:
     ) -> Iterator[Event]:
         notices: list[Notice] = []
         kept = set(marker_filter.kept)
-        needs_form = is_eligibility_question(q) and turn.eligibility is None
+        needs_form = classify(q).kind == "eligibility" and turn.eligibility is None
         extra: list[str] = []
         if stopped == "tool_errors":
             detail = turn.tool_errors[-1][:300] if turn.tool_errors else "unknown error"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from skillcheck.config import Settings
@@ -73,17 +74,20 @@ class Assistant:
         question: str,
         history: Iterable[Message | dict[str, Any]] | None = None,
         top_k: int | None = None,
+        today: date | None = None,
     ) -> Iterator[Event]:
         """The events of one turn: tokens, tool steps, notices, citations, then ``Done``.
 
-        ``history`` is the conversation so far (user and assistant messages);
-        ``top_k`` overrides the settings' number of passages.
+        ``history`` is the conversation so far (user and assistant messages; the facts
+        an applicant stated in it are read again); ``top_k`` overrides the settings'
+        number of passages; ``today`` is the date the engine assesses on (default: today).
         """
         k = self.settings.top_k if top_k is None else top_k
-        for event in self._turn(question, clean_history(history), k):
+        day = today or date.today()
+        for event in self._turn(question, clean_history(history), k, day):
             yield self._scrub(event)
 
-    def _turn(self, question: str, history: list[Message], k: int) -> Iterator[Event]:
+    def _turn(self, question: str, history: list[Message], k: int, today: date) -> Iterator[Event]:
         try:
             q = validate_query(question, k)
         except SkillcheckError as exc:
@@ -91,7 +95,7 @@ class Assistant:
             yield Done(answer="", mode=self.mode)
             return
         if self.mode == "offline":
-            yield from self._offline(joined_question(q, history), k)
+            yield from self._offline(q, history, k, today)
             return
         runner = self._runner()
         try:
@@ -104,13 +108,29 @@ class Assistant:
                 "offline answer, from the sources.",
             )
             yield notice
-            yield from self._offline(failure.question or q, k, [notice], failure.usage)
+            yield from self._offline(q, history, k, today, [notice], failure.usage)
 
     def _offline(
-        self, query: str, k: int, notices: list[Notice] | None = None, usage: Usage | None = None
+        self,
+        question: str,
+        history: list[Message],
+        k: int,
+        today: date,
+        notices: list[Notice] | None = None,
+        usage: Usage | None = None,
     ) -> Iterator[Event]:
         try:
-            yield from offline_turn(self.retriever, query, k, notices, usage)
+            yield from offline_turn(
+                self.retriever,
+                question,
+                k,
+                history=history,
+                query=joined_question(question, history),
+                corpus_dir=self.settings.corpus_dir,
+                today=today,
+                notices=notices,
+                usage=usage,
+            )
         except SkillcheckError as exc:
             yield Error(str(exc))
             yield Done(

@@ -48,4 +48,3 @@ class ModelFileError(SkillcheckError):
 
 class RulesFileError(SkillcheckError):
     """A rules file is malformed; the error names the file and the key."""
-

@@ -1,22 +1,30 @@
-"""Retrieval evaluation: recall@1, recall@4 and MRR of dense, BM25 and hybrid, side by side.
+"""``skillcheck eval``: retrieval (recall@1, recall@4, MRR of dense, BM25 and hybrid) and answers.
 
-The question set (``skillcheck/data/eval/questions.yaml``) names, for each question, the source
-and a verbatim quote of the passage that answers it; a retrieved chunk is relevant
-when it contains that quote.
+The retrieval set (``skillcheck/data/eval/questions.yaml``) names, for each question,
+the source and a verbatim quote of the passage that answers it; a retrieved chunk is
+relevant when it contains that quote. ``--answers`` asks the answer set's questions
+of the offline assistant, as a user would, and scores what it says
+(:mod:`skillcheck.answer_eval`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from skillcheck.answer_eval import CitedPassage, EvalAnswer, load_answer_set, score_answers
+from skillcheck.assistant import Assistant
 from skillcheck.config import get_settings
+from skillcheck.corpus import load_sources
 from skillcheck.errors import UserInputError
+from skillcheck.events import Done
 from skillcheck.paths import EVAL_DIR
 from skillcheck.retrieval import Mode, Retriever, open_retriever
 
@@ -115,8 +123,51 @@ def question_set(name: str | None) -> Path:
     return packaged if "/" not in name and packaged.is_file() else Path(name)
 
 
+#: The day the answer set is asked on: its facts ("since 2022") are read against it.
+ANSWERS_DAY = date(2026, 11, 25)
+
+
+def turn_answer_fn(
+    assistant: Assistant, corpus_dir: Path, today: date = ANSWERS_DAY
+) -> Callable[[str], EvalAnswer]:
+    """Ask the assistant, as ``skillcheck ask`` does; the passages its answer cites."""
+    texts = {s.meta.id: s.text for s in load_sources(corpus_dir)}
+
+    def line_of(source: str, offset: int) -> int:
+        return texts[source].count("\n", 0, offset) + 1
+
+    def answer(question: str) -> EvalAnswer:
+        done = next(e for e in assistant.stream(question, today=today) if isinstance(e, Done))
+        cited = [
+            CitedPassage(p.source, line_of(p.source, p.start), line_of(p.source, p.end), p.text)
+            for p in done.passages
+            if f"[{p.n}]" in done.answer
+        ]
+        return EvalAnswer(done.answer, cited)
+
+    return answer
+
+
+def run_answer_eval(args: argparse.Namespace) -> int:
+    """Score the offline answers on an answer set; exit 1 under ``--min-answered``."""
+    name = args.answers
+    path = EVAL_DIR / f"{name}.yaml" if "/" not in name else Path(name)
+    if not path.is_file():
+        raise UserInputError(f"answers: {path} not found")
+    settings = get_settings()
+    assistant = Assistant(settings, open_retriever(settings), offline=True)
+    score = score_answers(load_answer_set(path), turn_answer_fn(assistant, settings.corpus_dir))
+    print(score.table() if args.verbose else score.table().splitlines()[-1])
+    if score.fully_answered < args.min_answered:
+        print(f"FAIL: fully answered {score.fully_answered:.3f} < {args.min_answered}")
+        return 1
+    return 0
+
+
 def run_eval(args: argparse.Namespace) -> int:
     """Run ``skillcheck eval``; exit 1 when hybrid recall@4 is under the floor."""
+    if args.answers:
+        return run_answer_eval(args)
     questions = load_questions(question_set(args.questions))
     retriever = open_retriever(get_settings())
     scores = [evaluate(retriever, questions, mode) for mode in MODES]

@@ -92,7 +92,8 @@ def _suggestions(
     return [topics.topic(t).examples[0] for t in picks]
 
 
-def _is_followup(question: str, draft: DraftProfile | None) -> bool:
+def is_followup(question: str, draft: DraftProfile | None) -> bool:
+    """True when ``question`` changes or adds to the facts of ``draft``."""
     if draft is None or not draft.has_facts:
         return False
     if _FOLLOWUP.search(question):
@@ -125,7 +126,7 @@ def plan_reply(
     listed = _listed(verdicts)
     topic_lead = topics.say(chosen[0], question) if chosen else []
     # the asker's own facts: a new draft, or a follow-up that changes the one we have
-    if _is_followup(question, draft):
+    if is_followup(question, draft):
         assert draft is not None
         current: DraftProfile | None = draft.apply(question, today)
     else:

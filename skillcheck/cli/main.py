@@ -98,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="a question set: a YAML file, or a packaged set (questions, heldout)",
     )
     p.add_argument("--min-recall", type=float, default=0.95, help="hybrid recall@4 floor")
+    p.add_argument(
+        "--answers",
+        nargs="?",
+        const="answers",
+        default=None,
+        metavar="SET",
+        help="score the offline answers instead: a packaged set (answers, answers_blind) or a file",
+    )
+    p.add_argument("--min-answered", type=float, default=0.0, help="fully-answered floor")
+    p.add_argument("--verbose", action="store_true", help="with --answers: a row per question")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_eval)
 

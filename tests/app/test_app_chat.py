@@ -90,7 +90,8 @@ def test_top_k_is_a_session_setting() -> None:
     at = _app()
     at.slider(key="top_k").set_value(2).run()
     at = _ask(at, "What qualification do I need?")
-    assert len(at.session_state["messages"][1]["citations"]) == 2
+    search = at.session_state["messages"][1]["steps"][0]
+    assert search["name"] == "search_sources" and search["args"]["k"] == 2
 
 
 def test_an_eligibility_question_offline_opens_the_form() -> None:

@@ -10,7 +10,6 @@ import pytest
 from skillcheck.config import get_settings
 from skillcheck.corpus import load_sources
 from skillcheck.embeddings import get_embedder
-from skillcheck.offline import ELIGIBILITY_NOTE, is_eligibility_question, offline_turn
 from skillcheck.passages import CitationRegistry
 from skillcheck.quotes import QuoteBlock, quote_sentences
 from skillcheck.retrieval import Retriever
@@ -70,14 +69,6 @@ def test_no_chunks_quote_nothing() -> None:
     registry = CitationRegistry()
     block = quote_sentences("anything", [], get_embedder(get_settings()), registry)
     assert block.lines == [] and registry.passages == []
-
-
-def test_an_eligibility_question_points_to_the_eligibility_check(retriever: Retriever) -> None:
-    q = "Am I eligible with a diploma and two years as a service manager?"
-    assert is_eligibility_question(q)
-    assert not is_eligibility_question("What hours count?")
-    done = list(offline_turn(retriever, q, 4))[-1]
-    assert ELIGIBILITY_NOTE in getattr(done, "answer", "")
 
 
 def test_the_anzsco_substitution_sentence_never_stands_alone(retriever: Retriever) -> None:
