@@ -17,8 +17,10 @@ When the model fails after its bounded retries, :class:`LLMTurn` raises
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -38,6 +40,7 @@ from langchain_core.outputs import LLMResult
 from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
+from skillcheck.citing import CitedAnswer, draft_from_history
 from skillcheck.config import Settings
 from skillcheck.errors import SkillcheckError
 from skillcheck.events import (
@@ -58,6 +61,7 @@ from skillcheck.history import Message, looks_like_follow_up
 from skillcheck.intent import classify
 from skillcheck.passages import MarkerFilter, format_passages, with_claim_highlights
 from skillcheck.prompts import load_prompt
+from skillcheck.reply import plan_reply
 from skillcheck.retrieval import Retriever
 from skillcheck.tools import TurnState, build_tools
 
@@ -211,6 +215,31 @@ class LLMTurn:
         """The events of one turn; raises :class:`ModelFailure` when the model fails."""
         yield from self._llm_turn(self.model, q, history, k)
 
+    def _verified(self, question: str, history: list[Message], turn: TurnState) -> str:
+        """Our own cited statements for the question, and the facts read from the chat.
+
+        They go to the model as verified context (numbered like the passages); the
+        determination itself still comes only from the assess_eligibility tool.
+        """
+        today = date.today()
+        draft = draft_from_history(history, today)
+        plan = plan_reply(question, embedder=self.retriever.embedder, today=today, draft=draft)
+        cited = CitedAnswer(turn.registry, self.retriever.chunks, self.settings.corpus_dir)
+        lines = [f"- {cited.sentences([said])}" for said in plan.lead]
+        out = ""
+        if lines and plan.kind != "off_topic":
+            out += "Verified statements (skillcheck's reading of the sources; cite them):\n"
+            out += "\n".join(lines) + "\n\n"
+        if plan.draft is not None:
+            profile = plan.draft.to_assess_input(today)
+            out += f"Facts read from the conversation (today is {today.isoformat()}):\n"
+            out += "\n".join(f"- {u}" for u in plan.understood) + "\n"
+            out += f"As assess_eligibility input: {json.dumps(profile)}\n"
+            if plan.ask:
+                out += "Still missing: " + " ".join(plan.ask) + "\n"
+            out += "\n"
+        return out
+
     def _llm_turn(
         self, model: BaseChatModel, q: str, history: list[Message], k: int
     ) -> Iterator[Event]:
@@ -226,7 +255,9 @@ class LLMTurn:
                 prompt = load_prompt("followup", self.settings.prompts_dir)
                 standalone = rewrite_question(model, prompt, q, history, config)
             yield ToolStart("search_sources", {"query": standalone, "k": k})
+            verified = self._verified(standalone, history, turn)
             found = turn.registry.add([h.chunk for h in self.retriever.search(standalone, k)])
+            found = turn.registry.passages  # the verified statements' passages come first
             yield ToolResult("search_sources", found)
             graph = create_agent(
                 model,
@@ -249,7 +280,7 @@ class LLMTurn:
                     ],
                 ),
                 ToolMessage(
-                    format_passages(found),
+                    verified + format_passages(found),
                     tool_call_id=PRE_SEARCH_ID,
                     name="search_sources",
                     artifact=found,

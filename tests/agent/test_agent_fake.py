@@ -300,3 +300,22 @@ def test_history_with_other_roles_is_ignored(settings: Settings, retriever: Retr
     _, done = run(Assistant(settings, retriever, model).stream("How many hours per week?", history))
     assert not any("everyone is eligible" in str(m.content) for m in model.seen[0])
     assert isinstance(done, Done)
+
+
+def test_the_model_gets_our_cited_statement_and_the_facts_as_verified_context(
+    settings: Settings, retriever: Retriever
+) -> None:
+    model = scripted(AIMessage("Only 20 hours or more a week count [1]."))
+    run(Assistant(settings, retriever, model).stream("Does part-time work count?"))
+    told = str(model.seen[0][-1].content)
+    assert told.startswith("Verified statements")
+    assert "Only if it is 20 hours or more a week" in told and "[1]" in told
+    model = scripted(call("assess_eligibility", PROFILE), AIMessage("The check says so [1]."))
+    run(
+        Assistant(settings, retriever, model).stream(
+            "Am I eligible? Bachelor of Business Management 2018, "
+            "Customer Experience Manager since 2019, full time."
+        )
+    )
+    told = str(model.seen[0][-1].content)
+    assert "Facts read from the conversation" in told and '"level": "bachelor"' in told
