@@ -351,6 +351,12 @@ _IN_PROGRESS = (
 )
 
 
+_STUDYING_BEFORE = (
+    r"\b(studying|doing|enrolled in|completing|pursuing|halfway through|in the middle of)"
+    r"\s+(?:a|an|my|the)?\s*$"
+)
+
+
 def _completion(segment: str, today: date) -> tuple[When | None, date | None, bool]:
     if re.search(_IN_PROGRESS, segment, _I):
         return None, None, True
@@ -393,6 +399,8 @@ def _qualifications(text: str, today: date) -> tuple[list[QualFact], bool, bool]
         segment = tail[: cue.start()] if cue else tail
         segment = re.split(r"(?<=[.!?])\s", segment)[0]
         completed, exact, in_progress = _completion(segment, today)
+        if re.search(_STUDYING_BEFORE, before, _I):
+            completed, exact, in_progress = None, None, True
         found.append(
             QualFact(
                 level=level,
@@ -511,14 +519,18 @@ def _timed(job: JobFact) -> bool:
 
 def _jobs(text: str) -> list[JobFact]:
     body = _strip_quals(text)
-    clauses = [
-        part
-        for c in _CLAUSE_SPLIT.split(body)
-        if c and c.strip()
-        for part in re.split(r",|\bwhile\b|\bwhereas\b", c)
-        if part.strip()
-    ]
     jobs: list[JobFact] = []
+    for sentence in (c for c in _CLAUSE_SPLIT.split(body) if c and c.strip()):
+        _read_clauses(sentence, jobs)
+        tasks = _tasks(sentence)
+        if tasks and jobs and not jobs[-1].tasks:
+            jobs[-1] = replace(jobs[-1], tasks=tasks)
+    return jobs
+
+
+def _read_clauses(sentence: str, jobs: list[JobFact]) -> None:
+    """Read the comma-separated parts of one sentence into ``jobs`` (in place)."""
+    clauses = [p for p in re.split(r",|\bwhile\b|\bwhereas\b", sentence) if p.strip()]
     for clause in clauses:
         job = _job(clause)
         if job is not None and job.title is None and jobs and not _timed(jobs[-1]):
@@ -558,7 +570,6 @@ def _jobs(text: str) -> list[JobFact]:
                     hours_said=said if j.hours_said is None else j.hours_said,
                     paid=False if _UNPAID.search(clause) else j.paid,
                 )
-    return jobs
 
 
 # ---- the draft --------------------------------------------------------------------

@@ -64,7 +64,8 @@ _OWN_CASE = re.compile(
     r"have a chance)\b|\bcan i (get|be) (assessed|a positive|positive|approved)\b|"
     r"\bmy chances\b|\bwould i (pass|qualify|be eligible|get)\b|\bam i able to\b|"
     r"\b(check|assess) my (eligibility|profile|case)\b|\bis my (profile|case)\b|"
-    r"\bcan i apply\b|\bdo i stand\b|\bi('m| am) (eligible|qualified)\?",
+    r"\bcan i apply\b|\bdo i stand\b|\bi('m| am) (eligible|qualified)\?|"
+    r"\b(if|whether) (i'?m|i am) (eligible|qualified)\b",
     _I,
 )
 _FACT_HINT = re.compile(
