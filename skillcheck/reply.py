@@ -173,6 +173,9 @@ def plan_reply(
             "missing_facts", lead, intent, draft=draft, ask=empty.missing, suggestions=suggestions
         )
     if chosen:
+        unknown = [v for v in verdicts if v.status == "not_listed"]
+        if unknown and chosen[0] in {"suitable_titles", "unsuitable_titles"}:
+            topic_lead = _title_lead(unknown) + topic_lead  # "Is <a title> accepted?"
         return ReplyPlan(
             "answer",
             topic_lead,
