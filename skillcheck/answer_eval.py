@@ -228,3 +228,25 @@ def provisional_answer_fn(
         return EvalAnswer(text, passages(refs, corpus))
 
     return answer
+
+
+def main() -> None:
+    """Print the topic match rates and both answer-set scores (provisional answer_fn)."""
+    from skillcheck.embeddings import get_embedder
+    from skillcheck.topics import leave_one_out, self_match
+
+    embedder = get_embedder()
+    today = date.today()
+    hits, total = self_match(embedder)
+    print(f"topic self-match: {hits}/{total}")
+    hits, total = leave_one_out(embedder)
+    print(f"topic leave-one-out: {hits}/{total} ({hits / total:.2f})")
+    for name in ("answers.yaml", "answers_heldout.yaml"):
+        score = score_answers(
+            load_answer_set(EVAL_DIR / name), provisional_answer_fn(embedder, today)
+        )
+        print(f"\n== {name}\n{score.table()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -661,8 +661,10 @@ def _say_job(j: JobFact, today: date) -> str:
     parts = [j.title or "A job (title not given)"]
     if j.start and j.current is not False and not j.end:
         parts.append(f"since {j.start.said()}")
-    elif j.start or j.end:
-        parts.append(f"{j.start.said() if j.start else '?'} to {j.end.said() if j.end else 'now'}")
+    elif j.start:
+        parts.append(f"{j.start.said()} to {j.end.said() if j.end else 'now'}")
+    elif j.end:
+        parts.append(f"until {j.end.said()}")
     if j.months is not None:
         years, months = divmod(round(j.months), 12)
         span = " ".join(

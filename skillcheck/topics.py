@@ -26,7 +26,9 @@ TOPICS_PATH = Path(__file__).resolve().parent / "data" / "topics.yaml"
 #: A topic matches when its score (best example cosine, plus the cue bonus) is at least this.
 THRESHOLD = 0.55
 #: Added to a topic's score when one of its cues occurs in the question.
-CUE_BONUS = 0.12
+CUE_BONUS = 0.18
+#: A topic's similarity mixes its best and second-best example (one odd example weighs less).
+SECOND_WEIGHT = 0.2
 #: A second topic is reported with the first when its score is within this of the best.
 SECOND_MARGIN = 0.04
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|(years))?\}")
@@ -330,13 +332,14 @@ def score_topics(question: str, embedder: QueryEmbedder, topics: Topics) -> list
     """Every topic's score for the question, best first (no threshold)."""
     owners, vectors = _example_vectors(topics, embedder)
     sims = vectors @ embedder.embed_query(question)
-    best: dict[str, float] = {}
+    per: dict[str, list[float]] = {}
     for owner, sim in zip(owners, sims.tolist(), strict=True):
-        best[owner] = max(best.get(owner, -1.0), float(sim))
+        per.setdefault(owner, []).append(float(sim))
     out: list[TopicMatch] = []
     for topic in topics.file.topics:
         cue = any(re.search(c, question, re.IGNORECASE) for c in topic.cues)
-        sim = best[topic.id]
+        top = sorted(per[topic.id], reverse=True)
+        sim = (1 - SECOND_WEIGHT) * top[0] + SECOND_WEIGHT * top[min(1, len(top) - 1)]
         out.append(TopicMatch(topic.id, sim + (CUE_BONUS if cue else 0.0), sim, cue))
     out.sort(key=lambda m: -m.score)
     return out
@@ -354,3 +357,38 @@ def match_topics(
     if len(ranked) > 1 and ranked[1].score >= max(THRESHOLD, ranked[0].score - SECOND_MARGIN):
         chosen.append(ranked[1])
     return chosen
+
+
+def self_match(embedder: QueryEmbedder, topics: Topics | None = None) -> tuple[int, int]:
+    """How many example questions rank their own topic first, of how many."""
+    topics = topics or load_topics()
+    hits = total = 0
+    for topic in topics.file.topics:
+        for example in topic.examples:
+            total += 1
+            hits += score_topics(example, embedder, topics)[0].topic_id == topic.id
+    return hits, total
+
+
+def leave_one_out(embedder: QueryEmbedder, topics: Topics | None = None) -> tuple[int, int]:
+    """Self-match with each example left out of its own topic: a proxy for new phrasings."""
+    topics = topics or load_topics()
+    owners, vectors = _example_vectors(topics, embedder)
+    texts = [e for t in topics.file.topics for e in t.examples]
+    cues = {t.id: t.cues for t in topics.file.topics}
+    hits = 0
+    for i, owner in enumerate(owners):
+        sims = vectors @ vectors[i]
+        per: dict[str, list[float]] = {}
+        for j, (other, sim) in enumerate(zip(owners, sims.tolist(), strict=True)):
+            if j != i:
+                per.setdefault(other, []).append(float(sim))
+        scores: dict[str, float] = {}
+        for topic_id, values in per.items():
+            top = sorted(values, reverse=True)
+            score = (1 - SECOND_WEIGHT) * top[0] + SECOND_WEIGHT * top[min(1, len(top) - 1)]
+            if any(re.search(c, texts[i], re.IGNORECASE) for c in cues[topic_id]):
+                score += CUE_BONUS
+            scores[topic_id] = score
+        hits += max(scores, key=lambda k: scores[k]) == owner
+    return hits, len(owners)
