@@ -104,7 +104,8 @@ _FIELD_WORDS = (
 )
 _NEGATED = re.compile(
     r"(?:\bno|\bnot|\bwithout|\bnever|\bneither|\bnor|\black|n'?t have|dont have|"
-    r"don'?t hold|didn'?t (?:finish|complete|get))\b[\w\s,/'-]{0,22}$",
+    r"don'?t hold|didn'?t (?:finish|complete|get))\b"
+    r"(?:(?!\b(?:but|have|got|hold|although|however)\b)[\w\s/'-]){0,22}$",
     _I,
 )
 _JOB_CUE = re.compile(
@@ -313,7 +314,7 @@ def _hours(text: str) -> tuple[float | None, str | None]:
 _FIELD_END = (
     r"(?=\s*(?:$|[.,;()!?]|\band\b|\bfrom\b|\bwith\b|\bat\b|\bbut\b|\bwhich\b|\bthat\b|"
     r"\binstead\b|\bcompleted\b|\bfinished\b|\bgraduated\b|\bin\s+(?:19|20)\d\d|"
-    r"(?:19|20)\d\d|\b(?:was|is|were)\b|\bsince\b|\bthen\b|\bback\b))"
+    r"(?:19|20)\d\d|\b(?:was|is|were)\b|\bsince\b|\bthen\b|\bback\b|\bin\s+" + _MONTH + r"\b))"
 )
 _FIELD_AFTER = (
     r"\s*(?:degree\s+)?(?:\(hons\)\s*)?(?:(?:was|is|were|had been|would be)\s+)?(?:in|of)\s+"
@@ -399,6 +400,17 @@ def _qualifications(text: str, today: date) -> tuple[list[QualFact], bool, bool]
         segment = tail[: cue.start()] if cue else tail
         segment = re.split(r"(?<=[.!?])\s", segment)[0]
         completed, exact, in_progress = _completion(segment, today)
+        if completed is None and exact is None and not in_progress:
+            # "Graduated 2018 with a BCom": the year before the level, in the same sentence
+            sentence = re.split(r"[.!?;]\s", before)[-1]
+            said = re.search(
+                rf"\b(?:graduated|completed|finished|got|earned)\s+(?:in\s+)?"
+                rf"(?:({_MONTH})\.?\s+)?({_YEAR})\b[^.]*$",
+                sentence,
+                _I,
+            )
+            if said:
+                completed = _when(said.group(1), said.group(2))
         if re.search(_STUDYING_BEFORE, before, _I):
             completed, exact, in_progress = None, None, True
         found.append(
@@ -789,8 +801,21 @@ def _finish(draft: DraftProfile) -> DraftProfile:
     )
 
 
+def _normalise(text: str) -> str:
+    """'01/2018' -> 'Jan 2018'; labels such as 'Employment:' dropped."""
+    text = re.sub(
+        r"\b(0?[1-9]|1[0-2])/((?:19|20)\d\d)\b",
+        lambda m: f"{calendar.month_abbr[int(m.group(1))]} {m.group(2)}",
+        text,
+    )
+    return re.sub(
+        r"\b(employment|qualifications?|education|work history|experience)\s*:", " ", text, flags=_I
+    )
+
+
 def read_facts(text: str, today: date) -> DraftProfile:
     """The facts in a chat message, as a draft profile (say-back, assumptions, what is missing)."""
+    text = _normalise(text)
     quals, none_at_all, only_no_degree = _qualifications(text, today)
     jobs = _jobs(text)
     return _finish(

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skillcheck.facts import DraftProfile, read_facts
 from skillcheck.rules import assess, validate_input
@@ -129,3 +131,24 @@ def test_no_qualification_at_all_is_ready_and_does_not_meet() -> None:
     draft = read_facts("12 years managing CS teams but no diploma or degree", TODAY)
     assert draft.ready
     assert assess(draft.to_assess_input()).outcome == "does_not_meet"
+
+
+_WORDS = (
+    "I have a bachelor diploma of in business marketing 2012 2019-2023 since Jan 2021 to "
+    "March 2023 full time part-time 15 hours hrs/week 2 years 18 months 1 year 10 months as "
+    "customer service manager team lead at BPO was unpaid volunteer no degree currently "
+    "studying completed two months ago , . and then before that MBA cert IV PhD associate "
+    "degree graduate diploma ops manager until 2024 for 01/2018"
+).split()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=30).map(" ".join),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)),
+)
+def test_any_text_gives_a_valid_assess_input(text: str, today: date) -> None:
+    draft = read_facts(text, today)
+    validate_input(draft.to_assess_input(today))
+    for followup in ("what if my degree was in marketing?", "and if I worked 15 hours a week?"):
+        validate_input(draft.apply(followup, today).to_assess_input(today))
