@@ -53,8 +53,8 @@ _NUM_WORDS = {
     "half": 0.5,
 }
 _NUM = (
-    r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|eighteen|twenty)"
+    r"(?:(?<!\d)\d{1,2}(?:\.\d+)?(?!\d)|a|an|one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve|fifteen|eighteen|twenty)"
 )
 
 _LEVELS: list[tuple[str, Level]] = [
@@ -248,7 +248,7 @@ def _num(word: str) -> float:
 
 
 def _shift_months(day: date, months: int) -> date:
-    total = day.year * 12 + (day.month - 1) + months
+    total = max(day.year * 12 + (day.month - 1) + months, 1900 * 12)
     year, month = divmod(total, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 

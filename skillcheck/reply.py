@@ -125,14 +125,19 @@ def plan_reply(
     listed = _listed(verdicts)
     topic_lead = topics.say(chosen[0], question) if chosen else []
     # the asker's own facts: a new draft, or a follow-up that changes the one we have
+    changed = None
     if _is_followup(question, draft):
         assert draft is not None
-        current: DraftProfile | None = draft.apply(question, today)
+        changed = draft.apply(question, today)
+        if changed.to_assess_input() == draft.to_assess_input():
+            changed = None  # "what about the documents?": a question, not a change
+    if changed is not None:
+        current: DraftProfile | None = changed
     else:
         facts = read_facts(question, today)
         current = facts if facts.has_facts else None
     own_case = current is not None and (
-        intent.kind == "eligibility" or intent.has_facts or draft is not None
+        intent.kind == "eligibility" or intent.has_facts or changed is not None
     )
     if current is not None and own_case:
         unsuitable = [v for v in listed if v.status == "unsuitable"]

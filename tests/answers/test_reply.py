@@ -96,3 +96,23 @@ def test_suggestions_are_two_or_three_topic_examples(embedder: Any) -> None:
     plan = _plan("Does part-time work count?", embedder)
     assert 2 <= len(plan.suggestions) <= 3
     assert "Does part-time work count?" not in plan.suggestions
+
+
+def test_a_what_about_question_after_a_draft_is_answered_not_applied(embedder: Any) -> None:
+    first = _plan(
+        "Bachelor of Business Management 2015. Service Manager since 2019, full time.", embedder
+    )
+    second = _plan("what about the documents?", embedder, draft=first.draft)
+    assert second.kind == "answer" and second.draft is first.draft
+    assert second.lead[0].text.startswith("An organisational chart")
+
+
+def test_a_field_followup_runs_the_engine_again(embedder: Any) -> None:
+    first = _plan(
+        "Bachelor of Business Management 2023. Service Manager since 2024, full time.", embedder
+    )
+    assert run_assessment(first.draft, TODAY).outcome == "meets_criteria"
+    second = _plan("what if my degree was in marketing?", embedder, draft=first.draft)
+    assert second.kind == "eligibility"
+    assert second.draft.to_assess_input()["qualifications"][0]["field"] == "Marketing"
+    assert run_assessment(second.draft, TODAY).outcome == "does_not_meet"
