@@ -123,7 +123,7 @@ def plan_reply(
         return ReplyPlan("off_topic", lead, intent, draft=draft, suggestions=suggestions)
     verdicts = titles_in_text(question, topics)
     listed = _listed(verdicts)
-    topic_lead = topics.say(chosen[0], question) if chosen else []
+    topic_lead = [s for t in chosen for s in topics.say(t, question)]
     # the asker's own facts: a new draft, or a follow-up that changes the one we have
     changed = None
     if _is_followup(question, draft):

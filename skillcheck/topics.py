@@ -29,8 +29,11 @@ THRESHOLD = 0.55
 CUE_BONUS = 0.18
 #: A topic's similarity mixes its best and second-best example (one odd example weighs less).
 SECOND_WEIGHT = 0.2
-#: A second topic is reported with the first when its score is within this of the best.
+#: A second topic is reported with the first when its score is within this of the best,
+#: or within CUE_MARGIN when both have their cue words in the question ("part-time
+#: volunteer work", "the org chart, and if my employer refuses").
 SECOND_MARGIN = 0.04
+CUE_MARGIN = 0.2
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|(years))?\}")
 #: Hours the asker states ("15 hours a week", "I work 25 hrs"), not the rule's own "20 hour rule".
 _HOURS = re.compile(
@@ -328,6 +331,19 @@ def _example_vectors(topics: Topics, embedder: QueryEmbedder) -> tuple[list[str]
     return _EXAMPLE_VECTORS[key]
 
 
+_NEGATION = re.compile(
+    r"\b(don'?t|do not|not|never|isn'?t|wasn'?t|aren'?t|no longer)\b[^,.;]{0,12}$", re.I
+)
+
+
+def _cue_hit(cue: str, question: str) -> bool:
+    """The cue occurs in the question, and not right after a negation ("I don't work in retail")."""
+    return any(
+        not _NEGATION.search(question[: m.start()])
+        for m in re.finditer(cue, question, re.IGNORECASE)
+    )
+
+
 def score_topics(question: str, embedder: QueryEmbedder, topics: Topics) -> list[TopicMatch]:
     """Every topic's score for the question, best first (no threshold)."""
     owners, vectors = _example_vectors(topics, embedder)
@@ -337,7 +353,7 @@ def score_topics(question: str, embedder: QueryEmbedder, topics: Topics) -> list
         per.setdefault(owner, []).append(float(sim))
     out: list[TopicMatch] = []
     for topic in topics.file.topics:
-        cue = any(re.search(c, question, re.IGNORECASE) for c in topic.cues)
+        cue = any(_cue_hit(c, question) for c in topic.cues)
         top = sorted(per[topic.id], reverse=True)
         sim = (1 - SECOND_WEIGHT) * top[0] + SECOND_WEIGHT * top[min(1, len(top) - 1)]
         out.append(TopicMatch(topic.id, sim + (CUE_BONUS if cue else 0.0), sim, cue))
@@ -349,13 +365,16 @@ def match_topics(
     question: str, embedder: QueryEmbedder, topics: Topics | None = None
 ) -> list[TopicMatch]:
     """The topics that answer the question, best first: the best one at or above
-    THRESHOLD, and a second one when it is within SECOND_MARGIN of the best."""
+    THRESHOLD, and a second one when it is close behind (see SECOND_MARGIN)."""
     ranked = score_topics(question, embedder, topics or load_topics())
     if not ranked or ranked[0].score < THRESHOLD:
         return []
     chosen = [ranked[0]]
-    if len(ranked) > 1 and ranked[1].score >= max(THRESHOLD, ranked[0].score - SECOND_MARGIN):
-        chosen.append(ranked[1])
+    if len(ranked) > 1:
+        second = ranked[1]
+        margin = CUE_MARGIN if (second.cue and ranked[0].cue) else SECOND_MARGIN
+        if second.score >= max(THRESHOLD, ranked[0].score - margin):
+            chosen.append(second)
     return chosen
 
 
@@ -387,7 +406,7 @@ def leave_one_out(embedder: QueryEmbedder, topics: Topics | None = None) -> tupl
         for topic_id, values in per.items():
             top = sorted(values, reverse=True)
             score = (1 - SECOND_WEIGHT) * top[0] + SECOND_WEIGHT * top[min(1, len(top) - 1)]
-            if any(re.search(c, texts[i], re.IGNORECASE) for c in cues[topic_id]):
+            if any(_cue_hit(c, texts[i]) for c in cues[topic_id]):
                 score += CUE_BONUS
             scores[topic_id] = score
         hits += max(scores, key=lambda k: scores[k]) == owner

@@ -15,8 +15,8 @@ from skillcheck.answer_eval import (
 )
 from tests.answers.conftest import TODAY
 
-#: Measured on the tuning part (60 questions): fully answered 1.00, direct 1.00,
-#: a cited passage matching none of the patterns 0.17. Floors leave a little room.
+#: Measured on the tuning part (63 questions): fully answered 1.00, direct 1.00,
+#: a cited passage matching none of the patterns 0.16. Floors leave a little room.
 FULLY_FLOOR = 0.95
 DIRECT_FLOOR = 0.95
 OFF_PATTERN_CEILING = 0.25

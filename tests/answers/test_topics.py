@@ -162,3 +162,31 @@ def test_the_hours_answer_follows_the_hours_in_the_question(question: str, first
 def test_a_certificate_gets_a_no_not_the_diploma_answer() -> None:
     said = load_topics().say("qualification_level", "does a cert IV count")
     assert said[0].text.startswith("No.")
+
+
+def test_corrected_route_years_flow_into_the_statements() -> None:
+    """Routes 2 and 3 being corrected to 1 and 2 years changes the answers, not this file."""
+    rules = load_rules("149212")
+    routes = list(rules.routes)
+    for index, years in ((1, 1), (2, 2)):
+        number = routes[index].highly_relevant_years.model_copy(update={"value": years})
+        routes[index] = routes[index].model_copy(update={"highly_relevant_years": number})
+    corrected = rules.model_copy(update={"routes": routes})
+    topics = parse_topics(
+        TOPICS_PATH.read_text(encoding="utf-8"), TOPICS_PATH, corrected, get_settings().corpus_dir
+    )
+    text = topics.say("routes")[0].text
+    assert (
+        "then 1 year;" in text and "(3) a field that is not highly relevant, then 2 years" in text
+    )
+
+
+def test_a_two_part_question_gets_two_topics(embedder: object) -> None:
+    ids = [m.topic_id for m in match_topics("Does part-time volunteer work count?", embedder)]  # type: ignore[arg-type]
+    assert sorted(ids) == ["hours_part_time", "unpaid_volunteer"]
+
+
+def test_a_negated_cue_lifts_nothing(embedder: object) -> None:
+    question = "I don't work in retail, I run a customer service department. Which code is it?"
+    ids = [m.topic_id for m in match_topics(question, embedder)]  # type: ignore[arg-type]
+    assert ids == ["occupation_code"]
