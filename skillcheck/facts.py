@@ -387,8 +387,6 @@ def _qualifications(text: str, today: date) -> tuple[list[QualFact], bool, bool]
         if _NEGATED.search(before):
             negated.append(level)
             continue
-        if re.search(r"\b(what if|if|suppose)\b[^.?!]{0,25}$", before, _I) and level == "bachelor":
-            pass  # "what if my degree was ..." still names the qualification
         stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         rest = text[m.end() : stop]
         after = _field_after(rest)
