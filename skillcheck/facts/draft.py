@@ -140,6 +140,16 @@ def _say_qual(q: QualFact, today: date) -> str:
     return f"{name}, {when} ({relevance})"
 
 
+def _span(months: float) -> str:
+    """'1 year 10 months', '18 months' -> '1 year 6 months', '2 years'."""
+    years, rest = divmod(round(months), 12)
+    words = [
+        f"{years} year{'s' * (years != 1)}" if years else "",
+        f"{rest} month{'s' * (rest != 1)}" if rest else "",
+    ]
+    return " ".join(w for w in words if w) or "0 months"
+
+
 def _say_job(j: JobFact, today: date) -> str:
     parts = [j.title or "A job (title not given)"]
     if j.start and j.current is not False and not j.end:
@@ -149,18 +159,8 @@ def _say_job(j: JobFact, today: date) -> str:
     elif j.end:
         parts.append(f"until {j.end.said()}")
     if j.months is not None:
-        years, months = divmod(round(j.months), 12)
-        span = " ".join(
-            x
-            for x in (
-                f"{years} year{'s' * (years != 1)}" if years else "",
-                f"{months} month{'s' * (months != 1)}" if months else "",
-            )
-            if x
-        )
-        parts.append(
-            span + (" (to today)" if not (j.start or j.end) and j.current is not False else "")
-        )
+        to_today = not (j.start or j.end) and j.current is not False
+        parts.append(_span(j.months) + (" (to today)" if to_today else ""))
     parts.append(j.hours_said or "hours not given")
     if j.paid is False:
         parts.append("unpaid")
@@ -171,7 +171,96 @@ def _say_job(j: JobFact, today: date) -> str:
     return ", ".join(parts)
 
 
+_ASK_QUALIFICATION = (
+    "What is your highest qualification: its level (diploma, bachelor, master...), field of "
+    "study and the year you completed it?"
+)
+_ASK_DIPLOMA = (
+    "Do you hold a diploma or any other qualification (level, field, year completed), or none?"
+)
+_ASK_JOBS = (
+    "What jobs have you held: title, start and end (or how long), hours a week, and whether paid?"
+)
+
+
+def _qual_notes(q: QualFact) -> tuple[list[str], list[str]]:
+    """What we assumed about a qualification, and what we must ask."""
+    assumed: list[str] = []
+    ask: list[str] = []
+    if q.generic_degree:
+        assumed.append(f"'{q.name}' is taken as a bachelor's degree.")
+    if q.level in {"certificate_iv", "certificate_iii"}:
+        return assumed, ask  # below the required level: its details change nothing
+    if q.field is None:
+        ask.append(f"What was the major field of study of your {q.name}?")
+    if q.completed is None and q.completed_exact is None and not q.in_progress:
+        ask.append(f"When did you complete your {q.name} (month and year)?")
+    elif q.completed is not None and q.completed.month is None:
+        assumed.append(
+            f"Your {q.name} completed in {q.completed.year} is taken as completed on 31 "
+            "December of that year (or today, if earlier), the latest it could be."
+        )
+    elif q.completed is not None:
+        assumed.append(
+            f"Your {q.name} is taken as completed on the last day of {q.completed.said()}."
+        )
+    return assumed, ask
+
+
+def _start_notes(j: JobFact, label: str) -> tuple[list[str], list[str]]:
+    if j.start is None and j.months is None:
+        return [], [f"When did you start {label} (month and year)?"]
+    if j.start is not None and j.start.month is None:
+        year = j.start.year
+        return [
+            f"A start in {year} with no month is taken as 31 December {year}, the latest "
+            "it could be."
+        ], []
+    if j.start is not None:
+        return [f"A start in {j.start.said()} is taken as the last day of that month."], []
+    return [], []
+
+
+def _end_notes(j: JobFact, label: str, today: date) -> tuple[list[str], list[str]]:
+    if j.end is not None:
+        return [
+            f"An end in {j.end.said()} is taken as {j.end.as_end().isoformat()}, the "
+            "earliest it could be."
+        ], []
+    if j.current is not False:
+        if j.months is not None and j.start is None:
+            return [
+                f"'{_span(j.months)}' {label} with no dates is taken to end today "
+                f"({today.isoformat()})."
+            ], []
+        return [], []
+    if j.months is not None and j.start is None:
+        return [], [f"When did your job {label} end?"]
+    if j.months is None:
+        return [], [f"When did your job {label} end, or are you still in it?"]
+    return [], []
+
+
+def _job_notes(j: JobFact, today: date) -> tuple[list[str], list[str]]:
+    """What we assumed about a job, and what we must ask."""
+    label = f"as {j.title}" if j.title else "in that job"
+    assumed, ask = _start_notes(j, label)
+    more_assumed, more_ask = _end_notes(j, label, today)
+    assumed += more_assumed
+    ask += more_ask
+    if j.hours is None and j.paid is not False:
+        ask.append(f"How many paid hours a week do (or did) you work {label}?")
+    elif j.hours_said == "full time":
+        assumed.append(f"'Full time' is taken as {FULL_TIME_HOURS:g} hours a week.")
+    if j.paid is None:
+        assumed.append(f"Your work {label} is taken as paid (say if it was unpaid).")
+    if j.title is None and not j.tasks:
+        ask.append("What was your job title there, and what were your main duties?")
+    return assumed, ask
+
+
 def finish(draft: DraftProfile) -> DraftProfile:
+    """The draft with its say-back, assumptions, missing facts and readiness filled in."""
     today = draft.today
     understood = [_say_qual(q, today) for q in draft.qualifications]
     if draft.no_qualification:
@@ -180,93 +269,32 @@ def finish(draft: DraftProfile) -> DraftProfile:
     assumptions: list[str] = []
     missing: list[str] = []
     if not draft.qualifications and not draft.no_qualification:
-        if draft.no_degree_only:
-            missing.append(
-                "Do you hold a diploma or any other qualification (level, field, year "
-                "completed), or none?"
-            )
-        else:
-            missing.append(
-                "What is your highest qualification: its level (diploma, bachelor, "
-                "master...), field of study and the year you completed it?"
-            )
+        missing.append(_ASK_DIPLOMA if draft.no_degree_only else _ASK_QUALIFICATION)
     for q in draft.qualifications:
-        label = q.name
-        if q.generic_degree:
-            assumptions.append(f"'{q.name}' is taken as a bachelor's degree.")
-        if q.level in {"certificate_iv", "certificate_iii"}:
-            continue
-        if q.field is None:
-            missing.append(f"What was the major field of study of your {label}?")
-        if q.completed is None and q.completed_exact is None and not q.in_progress:
-            missing.append(f"When did you complete your {label} (month and year)?")
-        if q.completed is not None and q.completed.month is None:
-            assumptions.append(
-                f"Your {label} completed in {q.completed.year} is taken as completed on 31 "
-                "December of that year (or today, if earlier), the latest it could be."
-            )
-        if q.completed is not None and q.completed.month is not None:
-            assumptions.append(
-                f"Your {label} is taken as completed on the last day of {q.completed.said()}."
-            )
+        assumed, ask = _qual_notes(q)
+        assumptions += assumed
+        missing += ask
     if not draft.jobs and not draft.no_qualification:
-        missing.append(
-            "What jobs have you held: title, start and end (or how long), hours a "
-            "week, and whether paid?"
-        )
+        missing.append(_ASK_JOBS)
     if draft.no_qualification and draft.jobs:
         assumptions.append(
             "With no qualification at the required level, no job can change the outcome, "
             "so the jobs' missing details are not asked for."
         )
     for j in () if draft.no_qualification else draft.jobs:
-        label = f"as {j.title}" if j.title else "in that job"
-        if j.start is None and j.months is None:
-            missing.append(f"When did you start {label} (month and year)?")
-        elif j.start is not None and j.start.month is None:
-            assumptions.append(
-                f"A start in {j.start.year} with no month is taken as 31 December "
-                f"{j.start.year}, the latest it could be."
-            )
-        elif j.start is not None:
-            assumptions.append(
-                f"A start in {j.start.said()} is taken as the last day of that month."
-            )
-        if j.end is not None:
-            assumptions.append(
-                f"An end in {j.end.said()} is taken as {j.end.as_end().isoformat()},"
-                " the earliest it could be."
-            )
-        if j.months is not None and j.start is None and j.end is None:
-            if j.current is False:
-                missing.append(f"When did your job {label} end?")
-            else:
-                assumptions.append(
-                    f"'{_say_job(replace(j, hours_said=None), today).split(', ')[1]}'"
-                    f" {label} with no dates is taken to end today "
-                    f"({today.isoformat()})."
-                )
-        if j.start is not None and j.end is None and j.current is False and j.months is None:
-            missing.append(f"When did your job {label} end, or are you still in it?")
-        if j.hours is None and j.paid is not False:
-            missing.append(f"How many paid hours a week do (or did) you work {label}?")
-        elif j.hours_said == "full time":
-            assumptions.append(f"'Full time' is taken as {FULL_TIME_HOURS:g} hours a week.")
-        if j.paid is None:
-            assumptions.append(f"Your work {label} is taken as paid (say if it was unpaid).")
-        if j.title is None and not j.tasks:
-            missing.append("What was your job title there, and what were your main duties?")
+        assumed, ask = _job_notes(j, today)
+        assumptions += assumed
+        missing += ask
     if draft.jobs:
         assumptions.append(
             "Whether each job is relevant is left to the rules check, which decides"
             " from the title and duties."
         )
     missing = list(dict.fromkeys(missing))
-    assumptions = list(dict.fromkeys(assumptions))
     return replace(
         draft,
         understood=understood,
-        assumptions=assumptions,
+        assumptions=list(dict.fromkeys(assumptions)),
         missing=missing,
         ready=draft.has_facts and not missing,
     )
