@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from skillcheck.facts.draft import DraftProfile, finish, read_facts
-from skillcheck.facts.model import QualFact
+from skillcheck.facts.model import JobFact, QualFact
 from skillcheck.facts.patterns import (
     _FIELD_WORDS,
     _I,
@@ -41,96 +41,111 @@ def _target_qual(draft: DraftProfile, followup: str) -> int | None:
     return 0
 
 
-def apply_followup(draft: DraftProfile, followup: str, today: date) -> DraftProfile:
-    new = read_facts(followup, today)
+def _merge_qual(old: QualFact, n: QualFact) -> QualFact:
+    """The qualification meant, with what the follow-up says of it."""
+    same_level = n.level == old.level or n.generic_degree
+    merged = replace(
+        old,
+        level=old.level if same_level else n.level,
+        name=old.name if same_level else n.name,
+        generic_degree=old.generic_degree if same_level else n.generic_degree,
+        field=old.field if same_level else n.field,
+        completed=n.completed or old.completed,
+        completed_exact=n.completed_exact or old.completed_exact,
+        in_progress=n.in_progress or (old.in_progress and not n.completed),
+    )
+    return _with_field(merged, n.field) if same_level and n.field else merged
+
+
+def _apply_quals(
+    draft: DraftProfile, new: DraftProfile, followup: str, today: date
+) -> list[QualFact]:
+    """Qualifications after a follow-up: one added, one replaced, or one fact changed."""
     quals = list(draft.qualifications)
-    jobs = list(draft.jobs)
-    adding = bool(_ADD.search(followup))
-    no_qual = draft.no_qualification and not new.qualifications
-    # qualifications: add, replace the level, or change one fact of the target
-    if new.qualifications and (adding or not quals):
-        quals += new.qualifications
-    elif new.qualifications:
-        i = _target_qual(draft, followup) or 0
-        n, old = new.qualifications[0], quals[i]
-        same_level = n.level == old.level or n.generic_degree
-        quals[i] = replace(
-            old,
-            level=old.level if same_level else n.level,
-            name=old.name if same_level else n.name,
-            generic_degree=old.generic_degree if same_level else n.generic_degree,
-            field=n.field or (old.field if same_level else None),
-            completed=n.completed or old.completed,
-            completed_exact=n.completed_exact or old.completed_exact,
-            in_progress=n.in_progress or (old.in_progress and not n.completed),
-        )
-        if same_level and n.field:
-            quals[i] = _with_field(replace(quals[i], field=old.field, name=old.name), n.field)
-    elif quals and re.search(r"\b(finished|completed|graduated|got it|awarded)\b", followup, _I):
-        i = _target_qual(draft, followup) or 0
+    if new.qualifications and (_ADD.search(followup) or not quals):
+        return quals + list(new.qualifications)
+    if not quals:
+        return quals
+    i = _target_qual(draft, followup) or 0
+    if new.qualifications:
+        quals[i] = _merge_qual(quals[i], new.qualifications[0])
+    elif re.search(r"\b(finished|completed|graduated|got it|awarded)\b", followup, _I):
         done, exact, progress = read_completion(followup, today)
         if done or exact or progress:
             quals[i] = replace(
                 quals[i], completed=done, completed_exact=exact, in_progress=progress
             )
-    elif quals and re.search(
-        r"\b(degree|diploma|qualification|major|field|studied)\b", followup, _I
-    ):
-        fld = re.search(
-            r"\b(?:in|of)\s+([a-z][a-z&' -]+?)\s*(?:instead\s*)?(?:[?.!,]|$)", followup, _I
-        )
-        if fld:
-            quals[0] = _with_field(quals[0], fld.group(1).strip())
-    elif quals and re.search(rf"\b(?:in|of)\s+({_FIELD_WORDS})\b", followup, _I) and not new.jobs:
-        fld = re.search(rf"\b(?:in|of)\s+({_FIELD_WORDS})\b", followup, _I)
-        assert fld is not None
+    elif re.search(_QUAL_WORD, followup, _I) and (fld := re.search(_NEW_FIELD, followup, _I)):
+        quals[0] = _with_field(quals[0], fld.group(1).strip())
+    elif not new.jobs and (fld := re.search(rf"\b(?:in|of)\s+({_FIELD_WORDS})\b", followup, _I)):
         quals[0] = _with_field(quals[0], fld.group(1))
-    # jobs: add, or change the facts stated of the one meant
+    return quals
+
+
+def _merge_job(old: JobFact, n: JobFact) -> JobFact:
+    """The job meant, with what the follow-up says of it (new dates replace old ones)."""
+    timed = bool(n.start or n.end or n.months)
+    return replace(
+        old,
+        title=n.title or old.title,
+        start=n.start if timed else old.start,
+        end=n.end if timed else old.end,
+        months=n.months if timed else old.months,
+        current=n.current if n.current is not None else old.current,
+        hours=n.hours if n.hours is not None else old.hours,
+        hours_said=n.hours_said or old.hours_said,
+        paid=n.paid if n.paid is not None else old.paid,
+        tasks=n.tasks or old.tasks,
+    )
+
+
+def _apply_jobs(draft: DraftProfile, new: DraftProfile, followup: str) -> list[JobFact]:
+    """Jobs after a follow-up: one added, one changed, or hours / pay / dates of all changed."""
+    jobs = list(draft.jobs)
+    stated = [j for j in new.jobs if j.title or j.start or j.end or j.months]
+    if stated and (_ADD.search(followup) or not jobs):
+        return jobs + stated
+    if not jobs:
+        return jobs
+    if stated:
+        n = stated[0]
+        same = [k for k, j in enumerate(jobs) if j.title and n.title and j.title == n.title]
+        k = same[0] if same else -1
+        jobs[k] = _merge_job(jobs[k], n)
+        return jobs
     hours, said = _hours(followup)
-    if hours is None and _PART_TIME.search(followup) and not new.jobs:
+    if hours is None and _PART_TIME.search(followup):
         said = "part time (hours not given)"
-    changed_job = [j for j in new.jobs if j.title or j.start or j.end or j.months]
-    if changed_job and (adding or not jobs):
-        jobs += changed_job
-    elif changed_job and jobs:
-        nj = changed_job[0]
-        i = next(
-            (k for k, j in enumerate(jobs) if j.title and nj.title and j.title == nj.title), -1
-        )
-        oj = jobs[i]
-        timed = bool(nj.start or nj.end or nj.months)
-        jobs[i] = replace(
-            oj,
-            title=nj.title or oj.title,
-            start=nj.start if timed else oj.start,
-            end=nj.end if timed else oj.end,
-            months=nj.months if timed else oj.months,
-            current=nj.current if nj.current is not None else oj.current,
-            hours=nj.hours if nj.hours is not None else oj.hours,
-            hours_said=nj.hours_said or oj.hours_said,
-            paid=nj.paid if nj.paid is not None else oj.paid,
-            tasks=nj.tasks or oj.tasks,
-        )
-    elif jobs and (hours is not None or said or _UNPAID.search(followup) or _PAID.search(followup)):
-        for k, j in enumerate(jobs):
-            jobs[k] = replace(
+    unpaid, paid = bool(_UNPAID.search(followup)), bool(_PAID.search(followup))
+    if hours is not None or said or unpaid or paid:
+        pay = False if unpaid else (True if paid else None)
+        return [
+            replace(
                 j,
                 hours=hours if hours is not None else j.hours,
                 hours_said=said or j.hours_said,
-                paid=False
-                if _UNPAID.search(followup)
-                else (True if _PAID.search(followup) else j.paid),
+                paid=pay if pay is not None else j.paid,
             )
-    elif jobs and not new.qualifications and (m := _range(followup)) and (m[0] or m[1]):
-        jobs[-1] = replace(jobs[-1], start=m[0] or jobs[-1].start, end=m[1], current=m[2])
-    elif jobs and re.search(r"\b(still (there|working)|current(ly)?|ongoing)\b", followup, _I):
+            for j in jobs
+        ]
+    start, end, ongoing = _range(followup)
+    if not new.qualifications and (start or end):
+        jobs[-1] = replace(jobs[-1], start=start or jobs[-1].start, end=end, current=ongoing)
+    elif re.search(r"\b(still (there|working)|current(ly)?|ongoing)\b", followup, _I):
         jobs[-1] = replace(jobs[-1], current=True, end=None)
+    return jobs
+
+
+def apply_followup(draft: DraftProfile, followup: str, today: date) -> DraftProfile:
+    """The draft with a follow-up's facts applied: a change of one fact, or an addition."""
+    new = read_facts(followup, today)
+    quals = _apply_quals(draft, new, followup, today)
     return finish(
         DraftProfile(
             today=today,
             qualifications=tuple(quals),
-            no_qualification=no_qual,
+            no_qualification=draft.no_qualification and not new.qualifications,
             no_degree_only=draft.no_degree_only and not quals,
-            jobs=tuple(jobs),
+            jobs=tuple(_apply_jobs(draft, new, followup)),
         )
     )
