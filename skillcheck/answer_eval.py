@@ -13,10 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from skillcheck.reply import ReplyPlan
+    from skillcheck.topics import Said
 
 EVAL_DIR = Path(__file__).resolve().parent / "data" / "eval"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
@@ -195,7 +199,7 @@ def passages(refs: list[tuple[str, int]], corpus_dir: Path) -> list[CitedPassage
     return out
 
 
-def render_plan(plan: Any, today: date) -> tuple[list[Any], list[str]]:
+def render_plan(plan: ReplyPlan, today: date) -> tuple[list[Said], list[str]]:
     """The sentences (``Said``) to say and the plain lines after them, as the turn might."""
     from skillcheck.reply import assessment_lead, run_assessment
 

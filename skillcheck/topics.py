@@ -63,13 +63,13 @@ class Sentence(_Strict):
     cite: list[Ref]
 
 
-class When(_Strict):
+class Condition(_Strict):
     pattern: str | None = None
     hours: Literal["below", "at_least"] | None = None
 
 
 class Variant(_Strict):
-    when: When
+    when: Condition
     statement: list[Sentence] = Field(min_length=1)
 
 
@@ -134,7 +134,7 @@ def fill(text: str, values: dict[str, int | str]) -> str:
     return _PLACEHOLDER.sub(one, text)
 
 
-def _holds(when: When, question: str, values: dict[str, int | str]) -> bool:
+def _holds(when: Condition, question: str, values: dict[str, int | str]) -> bool:
     if when.pattern is not None and not re.search(when.pattern, question, re.IGNORECASE):
         return False
     if when.hours is not None:
