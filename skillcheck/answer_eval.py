@@ -13,10 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from skillcheck.reply import ReplyPlan
+    from skillcheck.topics import Said
 
 EVAL_DIR = Path(__file__).resolve().parent / "data" / "eval"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
@@ -195,7 +199,7 @@ def passages(refs: list[tuple[str, int]], corpus_dir: Path) -> list[CitedPassage
     return out
 
 
-def render_plan(plan: Any, today: date) -> tuple[list[Any], list[str]]:
+def render_plan(plan: ReplyPlan, today: date) -> tuple[list[Said], list[str]]:
     """The sentences (``Said``) to say and the plain lines after them, as the turn might."""
     from skillcheck.reply import assessment_lead, run_assessment
 
@@ -228,3 +232,25 @@ def provisional_answer_fn(
         return EvalAnswer(text, passages(refs, corpus))
 
     return answer
+
+
+def main() -> None:
+    """Print the topic match rates and both answer-set scores (provisional answer_fn)."""
+    from skillcheck.embeddings import get_embedder
+    from skillcheck.topics import leave_one_out, self_match
+
+    embedder = get_embedder()
+    today = date.today()
+    hits, total = self_match(embedder)
+    print(f"topic self-match: {hits}/{total}")
+    hits, total = leave_one_out(embedder)
+    print(f"topic leave-one-out: {hits}/{total} ({hits / total:.2f})")
+    for name in ("answers.yaml", "answers_heldout.yaml"):
+        score = score_answers(
+            load_answer_set(EVAL_DIR / name), provisional_answer_fn(embedder, today)
+        )
+        print(f"\n== {name}\n{score.table()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -21,14 +21,17 @@ _MANIPULATION = [
         r"\b(ignore|disregard|forget|override|bypass)\b.{0,30}\b(instructions?|prompts?|"
         r"guidelines|system( message)?|(your|the|all|previous|above) (rules|criteria))\b",
         r"\b(show|reveal|print|repeat|tell me|what (is|are)|give me|display|leak)\b.{0,20}"
-        r"\b(your|the)\b.{0,15}\b(system (prompt|message)|prompt|instructions|hidden rules)\b",
+        r"\byour\b.{0,15}\b(system (prompt|message)|prompt|instructions|hidden rules)\b",
+        r"\b(show|reveal|print|repeat|display|leak)\b.{0,20}\bthe\b.{0,10}"
+        r"\b(system (prompt|message)|prompt|hidden (rules|instructions))\b",
         r"\bsystem prompt\b",
+        r"\b(instructions|prompt|rules)\b.{0,10}\byou (were|have been|got) (given|told)\b",
         r"\b(tell|say|declare|confirm|state|write|certify|pretend)\b.{0,25}\b(that )?"
         r"(i'?m|i am|me)\b.{0,10}\b(eligible|approved|qualif(y|ied)|positive|pass(ed)?)\b"
         r"(?! or not)",
         r"\b(declare|mark|make|call)\s+me\s+(as\s+)?(eligible|approved|qualified|positive)\b",
-        r"\bjust say (yes|i'?m eligible|i am eligible)\b",
-        r"\b(you are now|act as|pretend (to be|you are)|jailbreak|developer mode|\bDAN\b)",
+        r"\bjust say (yes|i'?m eligible|i am eligible)\b(?! or no)",
+        r"\b(you are now|pretend (to be|you are)|jailbreak|developer mode|\bDAN\b)",
     )
 ]
 #: Near misses that look like manipulation but ask a real question.
@@ -64,7 +67,8 @@ _OWN_CASE = re.compile(
     r"have a chance)\b|\bcan i (get|be) (assessed|a positive|positive|approved)\b|"
     r"\bmy chances\b|\bwould i (pass|qualify|be eligible|get)\b|\bam i able to\b|"
     r"\b(check|assess) my (eligibility|profile|case)\b|\bis my (profile|case)\b|"
-    r"\bcan i apply\b|\bdo i stand\b|\bi('m| am) (eligible|qualified)\?",
+    r"\bcan i apply\b|\bdo i stand\b|\bi('m| am) (eligible|qualified)\?|"
+    r"\b(if|whether) (i'?m|i am) (eligible|qualified)\b",
     _I,
 )
 _FACT_HINT = re.compile(

@@ -124,16 +124,21 @@ def plan_reply(
         return ReplyPlan("off_topic", lead, intent, draft=draft, suggestions=suggestions)
     verdicts = titles_in_text(question, topics)
     listed = _listed(verdicts)
-    topic_lead = topics.say(chosen[0], question) if chosen else []
+    topic_lead = [s for t in chosen for s in topics.say(t, question)]
     # the asker's own facts: a new draft, or a follow-up that changes the one we have
+    changed = None
     if is_followup(question, draft):
         assert draft is not None
-        current: DraftProfile | None = draft.apply(question, today)
+        changed = draft.apply(question, today)
+        if changed.to_assess_input() == draft.to_assess_input():
+            changed = None  # "what about the documents?": a question, not a change
+    if changed is not None:
+        current: DraftProfile | None = changed
     else:
         facts = read_facts(question, today)
         current = facts if facts.has_facts else None
     own_case = current is not None and (
-        intent.kind == "eligibility" or intent.has_facts or draft is not None
+        intent.kind == "eligibility" or intent.has_facts or changed is not None
     )
     if current is not None and own_case:
         unsuitable = [v for v in listed if v.status == "unsuitable"]
@@ -174,6 +179,9 @@ def plan_reply(
             "missing_facts", lead, intent, draft=draft, ask=empty.missing, suggestions=suggestions
         )
     if chosen:
+        unknown = [v for v in verdicts if v.status == "not_listed"]
+        if unknown and chosen[0] in {"suitable_titles", "unsuitable_titles"}:
+            topic_lead = _title_lead(unknown) + topic_lead  # "Is <a title> accepted?"
         return ReplyPlan(
             "answer",
             topic_lead,

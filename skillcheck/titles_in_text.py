@@ -122,16 +122,17 @@ _STOP = {
     "each",
     "every",
 }
+_FRONT = (
+    r"^(customer service |cs |bpo |call cent(er|re) |contact cent(er|re) |helpdesk |help desk )?"
+)
 #: Informal words rewritten before a second lookup (only when the first finds nothing).
 _ALIASES = [
     (re.compile(r"\bops\b", re.IGNORECASE), "operations"),
     (re.compile(r"\btech\b", re.IGNORECASE), "technical"),
-    (re.compile(r"\bbpo supervisor\b", re.IGNORECASE), "customer service supervisor"),
-    (
-        re.compile(r"\b(customer service |cs )?team ?lead(er)?\b", re.IGNORECASE),
-        "customer service supervisor",
-    ),
-    (re.compile(r"\bcall cent(er|re) agent\b", re.IGNORECASE), "customer service agent"),
+    # a whole title only: "marketing team lead" is not a customer service supervisor
+    (re.compile(_FRONT[:-1] + r"supervisor$", re.IGNORECASE), "customer service supervisor"),
+    (re.compile(_FRONT + r"team ?lead(er)?$", re.IGNORECASE), "customer service supervisor"),
+    (re.compile(_FRONT[:-1] + r"agent$", re.IGNORECASE), "customer service agent"),
 ]
 
 

@@ -26,9 +26,14 @@ TOPICS_PATH = Path(__file__).resolve().parent / "data" / "topics.yaml"
 #: A topic matches when its score (best example cosine, plus the cue bonus) is at least this.
 THRESHOLD = 0.55
 #: Added to a topic's score when one of its cues occurs in the question.
-CUE_BONUS = 0.12
-#: A second topic is reported with the first when its score is within this of the best.
+CUE_BONUS = 0.18
+#: A topic's similarity mixes its best and second-best example (one odd example weighs less).
+SECOND_WEIGHT = 0.2
+#: A second topic is reported with the first when its score is within this of the best,
+#: or within CUE_MARGIN when both have their cue words in the question ("part-time
+#: volunteer work", "the org chart, and if my employer refuses").
 SECOND_MARGIN = 0.04
+CUE_MARGIN = 0.2
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|(years))?\}")
 #: Hours the asker states ("15 hours a week", "I work 25 hrs"), not the rule's own "20 hour rule".
 _HOURS = re.compile(
@@ -58,13 +63,13 @@ class Sentence(_Strict):
     cite: list[Ref]
 
 
-class When(_Strict):
+class Condition(_Strict):
     pattern: str | None = None
     hours: Literal["below", "at_least"] | None = None
 
 
 class Variant(_Strict):
-    when: When
+    when: Condition
     statement: list[Sentence] = Field(min_length=1)
 
 
@@ -129,7 +134,7 @@ def fill(text: str, values: dict[str, int | str]) -> str:
     return _PLACEHOLDER.sub(one, text)
 
 
-def _holds(when: When, question: str, values: dict[str, int | str]) -> bool:
+def _holds(when: Condition, question: str, values: dict[str, int | str]) -> bool:
     if when.pattern is not None and not re.search(when.pattern, question, re.IGNORECASE):
         return False
     if when.hours is not None:
@@ -326,17 +331,31 @@ def _example_vectors(topics: Topics, embedder: QueryEmbedder) -> tuple[list[str]
     return _EXAMPLE_VECTORS[key]
 
 
+_NEGATION = re.compile(
+    r"\b(don'?t|do not|not|never|isn'?t|wasn'?t|aren'?t|no longer)\b[^,.;]{0,12}$", re.I
+)
+
+
+def _cue_hit(cue: str, question: str) -> bool:
+    """The cue occurs in the question, and not right after a negation ("I don't work in retail")."""
+    return any(
+        not _NEGATION.search(question[: m.start()])
+        for m in re.finditer(cue, question, re.IGNORECASE)
+    )
+
+
 def score_topics(question: str, embedder: QueryEmbedder, topics: Topics) -> list[TopicMatch]:
     """Every topic's score for the question, best first (no threshold)."""
     owners, vectors = _example_vectors(topics, embedder)
     sims = vectors @ embedder.embed_query(question)
-    best: dict[str, float] = {}
+    per: dict[str, list[float]] = {}
     for owner, sim in zip(owners, sims.tolist(), strict=True):
-        best[owner] = max(best.get(owner, -1.0), float(sim))
+        per.setdefault(owner, []).append(float(sim))
     out: list[TopicMatch] = []
     for topic in topics.file.topics:
-        cue = any(re.search(c, question, re.IGNORECASE) for c in topic.cues)
-        sim = best[topic.id]
+        cue = any(_cue_hit(c, question) for c in topic.cues)
+        top = sorted(per[topic.id], reverse=True)
+        sim = (1 - SECOND_WEIGHT) * top[0] + SECOND_WEIGHT * top[min(1, len(top) - 1)]
         out.append(TopicMatch(topic.id, sim + (CUE_BONUS if cue else 0.0), sim, cue))
     out.sort(key=lambda m: -m.score)
     return out
@@ -346,11 +365,49 @@ def match_topics(
     question: str, embedder: QueryEmbedder, topics: Topics | None = None
 ) -> list[TopicMatch]:
     """The topics that answer the question, best first: the best one at or above
-    THRESHOLD, and a second one when it is within SECOND_MARGIN of the best."""
+    THRESHOLD, and a second one when it is close behind (see SECOND_MARGIN)."""
     ranked = score_topics(question, embedder, topics or load_topics())
     if not ranked or ranked[0].score < THRESHOLD:
         return []
     chosen = [ranked[0]]
-    if len(ranked) > 1 and ranked[1].score >= max(THRESHOLD, ranked[0].score - SECOND_MARGIN):
-        chosen.append(ranked[1])
+    if len(ranked) > 1:
+        second = ranked[1]
+        margin = CUE_MARGIN if (second.cue and ranked[0].cue) else SECOND_MARGIN
+        if second.score >= max(THRESHOLD, ranked[0].score - margin):
+            chosen.append(second)
     return chosen
+
+
+def self_match(embedder: QueryEmbedder, topics: Topics | None = None) -> tuple[int, int]:
+    """How many example questions rank their own topic first, of how many."""
+    topics = topics or load_topics()
+    hits = total = 0
+    for topic in topics.file.topics:
+        for example in topic.examples:
+            total += 1
+            hits += score_topics(example, embedder, topics)[0].topic_id == topic.id
+    return hits, total
+
+
+def leave_one_out(embedder: QueryEmbedder, topics: Topics | None = None) -> tuple[int, int]:
+    """Self-match with each example left out of its own topic: a proxy for new phrasings."""
+    topics = topics or load_topics()
+    owners, vectors = _example_vectors(topics, embedder)
+    texts = [e for t in topics.file.topics for e in t.examples]
+    cues = {t.id: t.cues for t in topics.file.topics}
+    hits = 0
+    for i, owner in enumerate(owners):
+        sims = vectors @ vectors[i]
+        per: dict[str, list[float]] = {}
+        for j, (other, sim) in enumerate(zip(owners, sims.tolist(), strict=True)):
+            if j != i:
+                per.setdefault(other, []).append(float(sim))
+        scores: dict[str, float] = {}
+        for topic_id, values in per.items():
+            top = sorted(values, reverse=True)
+            score = (1 - SECOND_WEIGHT) * top[0] + SECOND_WEIGHT * top[min(1, len(top) - 1)]
+            if any(_cue_hit(c, texts[i]) for c in cues[topic_id]):
+                score += CUE_BONUS
+            scores[topic_id] = score
+        hits += max(scores, key=lambda k: scores[k]) == owner
+    return hits, len(owners)

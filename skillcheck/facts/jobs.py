@@ -1,0 +1,166 @@
+"""Jobs in chat text: title, dates or duration, current or past, hours, paid, duties."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from skillcheck.facts.model import JobFact
+from skillcheck.facts.patterns import (
+    _CLAUSE_SPLIT,
+    _CURRENT,
+    _I,
+    _LEVELS,
+    _MONTH,
+    _NUM,
+    _PAID,
+    _PART_TIME,
+    _PAST,
+    _RETAIL,
+    _TASKS,
+    _UNPAID,
+    _YEAR,
+    _hours,
+    _months_of,
+    _range,
+)
+from skillcheck.facts.quals import FIELD_END, nice_title
+
+_TARGET = re.compile(
+    r"\b(assess(ed|ment)?|apply(ing)?|nominat(e|ing)|qualify|pass|eligible|count|accepted)"
+    r"\s+(as|for|under)\s+(an?\s+)?$",
+    _I,
+)
+
+
+def _title(clause: str) -> str | None:
+    from skillcheck.titles_in_text import candidate_titles
+
+    for title in candidate_titles(clause):
+        before = clause[: clause.lower().find(title.lower())]
+        if not _TARGET.search(before):
+            return nice_title(title)
+    return None
+
+
+def _tasks(clause: str) -> tuple[str, ...]:
+    m = _TASKS.search(clause)
+    if m is None:
+        return ()
+    body = m.group(1) or m.group(2) or ""
+    parts = re.split(r",|;|\band\b", body)
+    return tuple(p.strip() for p in parts if len(p.strip()) > 3)
+
+
+def _job(clause: str) -> JobFact | None:
+    title = _title(clause)
+    start, end, ongoing = _range(clause)
+    months = None if start else _months_of(clause)
+    worky = re.search(
+        r"\b(work\w*|job|role|position|employ\w*|experience|manag\w*|led|lead\w*|"
+        r"supervis\w*|running|ran)\b",
+        clause,
+        _I,
+    )
+    if title is None and not worky:
+        return None
+    if title is None and not (start or end or months):
+        return None
+    hours, hours_said = _hours(clause)
+    if hours is None and _PART_TIME.search(clause):
+        hours_said = "part time (hours not given)"
+    current: bool | None = ongoing
+    if current is None:
+        if _CURRENT.search(clause):
+            current = True
+        elif end is not None or _PAST.search(clause):
+            current = False
+    paid = False if _UNPAID.search(clause) else (True if _PAID.search(clause) else None)
+    return JobFact(
+        title=title,
+        start=start,
+        end=end,
+        current=current,
+        months=months,
+        hours=hours,
+        hours_said=hours_said,
+        paid=paid,
+        tasks=_tasks(clause),
+        front_line_retail=bool(_RETAIL.search(clause)),
+    )
+
+
+def _strip_quals(text: str) -> str:
+    """The text with qualification phrases blanked, so their years are not read as jobs."""
+
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group(0))
+
+    pattern = re.compile(
+        r"\b(?:" + "|".join(f"(?:{p})" for p, _ in _LEVELS) + r")(?![a-z])"
+        r"(?:\s*(?:degree\s+)?(?:in|of)\s+[a-z&' -]+?" + FIELD_END + ")?"
+        r"(?:\s*[,(]?\s*(?:completed|finished|graduated|awarded|obtained|got it|from)?\s*(?:in\s+)?"
+        rf"(?:(?:{_MONTH})\.?\s+)?{_YEAR}\)?|\s*\(?\s*(?:completed|finished|graduated)\s+{_NUM}\s*"
+        r"(?:months?|years?)\s+ago\)?)?",
+        _I,
+    )
+    return pattern.sub(blank, text)
+
+
+def _timed(job: JobFact) -> bool:
+    return bool(job.start or job.end or job.months is not None)
+
+
+def read_jobs(text: str) -> list[JobFact]:
+    body = _strip_quals(text)
+    jobs: list[JobFact] = []
+    for sentence in (c for c in _CLAUSE_SPLIT.split(body) if c and c.strip()):
+        _read_clauses(sentence, jobs)
+        tasks = _tasks(sentence)
+        if tasks and jobs and not jobs[-1].tasks:
+            jobs[-1] = replace(jobs[-1], tasks=tasks)
+    return jobs
+
+
+def _read_clauses(sentence: str, jobs: list[JobFact]) -> None:
+    """Read the comma-separated parts of one sentence into ``jobs`` (in place)."""
+    clauses = [p for p in re.split(r",|\bwhile\b|\bwhereas\b", sentence) if p.strip()]
+    for clause in clauses:
+        job = _job(clause)
+        if job is not None and job.title is None and jobs and not _timed(jobs[-1]):
+            last = jobs[-1]  # "..., for 3 years": the time of the job just named
+            jobs[-1] = replace(
+                last,
+                start=job.start,
+                end=job.end,
+                months=job.months,
+                current=job.current if job.current is not None else last.current,
+                hours=last.hours if last.hours is not None else job.hours,
+                hours_said=last.hours_said or job.hours_said,
+            )
+            continue
+        if job is not None:
+            jobs.append(job)
+            continue
+        if jobs and not _timed(jobs[-1]):
+            start, end, ongoing = _range(clause)
+            months = None if start else _months_of(clause)
+            if start or end or months:
+                jobs[-1] = replace(
+                    jobs[-1],
+                    start=start,
+                    end=end,
+                    months=months,
+                    current=ongoing if ongoing is not None else jobs[-1].current,
+                )
+        hours, said = _hours(clause)
+        if jobs and (hours is not None or _UNPAID.search(clause) or _PART_TIME.search(clause)):
+            targets = range(len(jobs)) if re.search(r"\b(both|all|each)\b", clause, _I) else [-1]
+            for t in targets:
+                j = jobs[t]
+                jobs[t] = replace(
+                    j,
+                    hours=hours if j.hours is None else j.hours,
+                    hours_said=said if j.hours_said is None else j.hours_said,
+                    paid=False if _UNPAID.search(clause) else j.paid,
+                )
