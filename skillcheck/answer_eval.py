@@ -11,18 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-if TYPE_CHECKING:
-    from skillcheck.reply import ReplyPlan
-    from skillcheck.topics import Said
+from skillcheck.paths import EVAL_DIR
 
-EVAL_DIR = Path(__file__).resolve().parent / "data" / "eval"
+if TYPE_CHECKING:
+    pass
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
 
 
@@ -172,85 +171,3 @@ def score_answers(
 ) -> AnswerScore:
     """Ask every question and score the answers."""
     return AnswerScore([score_one(q, answer_fn(q.question)) for q in questions])
-
-
-# ---- the provisional answer_fn ------------------------------------------------------
-
-
-def passages(refs: list[tuple[str, int]], corpus_dir: Path) -> list[CitedPassage]:
-    """Cited lines as passages, a list's items joined to the line that introduces them
-    (lines are merged when all lines between them are blank or list items)."""
-    out: list[CitedPassage] = []
-    by_source: dict[str, list[int]] = {}
-    for src, ln in refs:
-        by_source.setdefault(src, []).append(ln)
-    for src, lines in by_source.items():
-        text = (corpus_dir / f"{src}.txt").read_text(encoding="utf-8").splitlines()
-        groups: list[list[int]] = []
-        for ln in sorted(set(lines)):
-            between = text[groups[-1][-1] : ln - 1] if groups else ["x"]
-            if groups and all(not b.strip() or b.lstrip().startswith("•") for b in between):
-                groups[-1].append(ln)
-            else:
-                groups.append([ln])
-        for g in groups:
-            body = "\n".join(text[g[0] - 1 : g[-1]])
-            out.append(CitedPassage(src, g[0], g[-1], body))
-    return out
-
-
-def render_plan(plan: ReplyPlan, today: date) -> tuple[list[Said], list[str]]:
-    """The sentences (``Said``) to say and the plain lines after them, as the turn might."""
-    from skillcheck.reply import assessment_lead, run_assessment
-
-    said = list(plan.lead)
-    lines: list[str] = []
-    if plan.kind == "eligibility" and plan.draft is not None:
-        said = assessment_lead(run_assessment(plan.draft, today)) + said
-    if plan.understood:
-        lines.append("I read: " + "; ".join(plan.understood) + ".")
-    if plan.ask:
-        lines.append("To check your eligibility, please tell me: " + " ".join(plan.ask))
-    return said, lines
-
-
-def provisional_answer_fn(
-    embedder: Any, today: date, corpus_dir: Path | None = None
-) -> Callable[[str], EvalAnswer]:
-    """An answer_fn from plan_reply alone: lead sentences (with the engine's outcome
-    first for a ready draft), the say-back and questions; refs as cited passages."""
-    from skillcheck.config import get_settings
-    from skillcheck.reply import plan_reply
-
-    corpus = corpus_dir or get_settings().corpus_dir
-
-    def answer(question: str) -> EvalAnswer:
-        plan = plan_reply(question, embedder=embedder, today=today)
-        said, lines = render_plan(plan, today)
-        text = " ".join([*(s.text for s in said), *lines])
-        refs = list(dict.fromkeys((r.source, r.line) for s in said for r in s.refs))
-        return EvalAnswer(text, passages(refs, corpus))
-
-    return answer
-
-
-def main() -> None:
-    """Print the topic match rates and both answer-set scores (provisional answer_fn)."""
-    from skillcheck.embeddings import get_embedder
-    from skillcheck.topics import leave_one_out, self_match
-
-    embedder = get_embedder()
-    today = date.today()
-    hits, total = self_match(embedder)
-    print(f"topic self-match: {hits}/{total}")
-    hits, total = leave_one_out(embedder)
-    print(f"topic leave-one-out: {hits}/{total} ({hits / total:.2f})")
-    for name in ("answers.yaml", "answers_heldout.yaml"):
-        score = score_answers(
-            load_answer_set(EVAL_DIR / name), provisional_answer_fn(embedder, today)
-        )
-        print(f"\n== {name}\n{score.table()}")
-
-
-if __name__ == "__main__":
-    main()

@@ -21,8 +21,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from skillcheck.errors import RulesFileError
+from skillcheck.paths import CORPUS_DIR, DATA_DIR
 
-TOPICS_PATH = Path(__file__).resolve().parent / "data" / "topics.yaml"
+TOPICS_PATH = DATA_DIR / "topics.yaml"
 #: A topic matches when its score (best example cosine, plus the cue bonus) is at least this.
 THRESHOLD = 0.55
 #: Added to a topic's score when one of its cues occurs in the question.
@@ -268,12 +269,6 @@ def parse_topics(text: str, path: Path, rules: Any, corpus_dir: Path) -> Topics:
     return Topics(path=path, file=parsed, values=values)
 
 
-def _corpus_dir() -> Path:
-    from skillcheck.config import get_settings
-
-    return get_settings().corpus_dir
-
-
 @lru_cache(maxsize=4)
 def _load(path: str, occupation: str, corpus_dir: str) -> Topics:
     from skillcheck.rules import load_rules
@@ -290,7 +285,7 @@ def load_topics(
     path: Path | None = None, *, occupation: str = "149212", corpus_dir: Path | None = None
 ) -> Topics:
     """The validated topics (cached per file, occupation and corpus)."""
-    return _load(str(path or TOPICS_PATH), occupation, str(corpus_dir or _corpus_dir()))
+    return _load(str(path or TOPICS_PATH), occupation, str(corpus_dir or CORPUS_DIR))
 
 
 # ---- matching ------------------------------------------------------------------------

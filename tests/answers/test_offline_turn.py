@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -117,15 +116,3 @@ def test_json_of_a_turn_carries_the_profile_and_suggestions(assistant: Assistant
     record = done.to_json()
     assert record["suggestions"] and all(isinstance(s, str) for s in record["suggestions"])
     assert "profile" not in record  # no facts, no draft
-
-
-def test_the_answer_set_is_answered_with_the_real_turn(assistant: Assistant) -> None:
-    """The tuning part of the answer set, asked of the real offline turn."""
-    from skillcheck.answer_eval import load_answer_set, score_answers
-    from skillcheck.evaluation import turn_answer_fn
-
-    corpus = Path(assistant.settings.corpus_dir)
-    score = score_answers(load_answer_set(), turn_answer_fn(assistant, corpus, DAY))
-    assert score.n >= 45
-    assert score.fully_answered >= 0.9, score.table()
-    assert score.direct >= 0.9, score.table()
