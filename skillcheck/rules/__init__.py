@@ -67,7 +67,19 @@ def validate_input(data: dict[str, Any] | AssessmentInput) -> AssessmentInput:
     if parsed.occupation not in available_occupations():
         known = ", ".join(available_occupations())
         raise UserInputError(f"occupation: no rules for {parsed.occupation} (known: {known})")
+    if parsed.application_date is not None:
+        check_application_date(parsed.application_date, parsed.occupation)
     return parsed
+
+
+def check_application_date(when: date, occupation: str = "149212") -> None:
+    """Refuse an application date outside the rules' range (windows and projections stay valid)."""
+    limits = load_rules(occupation).application_dates
+    if not limits.earliest <= when <= limits.latest:
+        raise UserInputError(
+            f"application_date: {when.isoformat()} is outside the dates the check accepts "
+            f"({limits.earliest.isoformat()} to {limits.latest.isoformat()})"
+        )
 
 
 def assess(data: dict[str, Any] | AssessmentInput) -> AssessmentResult:
@@ -80,6 +92,7 @@ def assess(data: dict[str, Any] | AssessmentInput) -> AssessmentResult:
     """
     parsed = validate_input(data)
     when = parsed.application_date or date.today()
+    check_application_date(when, parsed.occupation)
     return assess_input(parsed, when)
 
 

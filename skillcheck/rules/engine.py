@@ -17,15 +17,17 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from skillcheck.rules.loader import ExclusionCode, Reference, Route, Rules, load_rules
+from skillcheck.rules.loader import ExclusionCode, Reference, Route, Rules, RuleValue, load_rules
 from skillcheck.rules.models import (
     AssessmentInput,
     AssessmentResult,
     Citation,
     DocumentItem,
     Employment,
+    ExternalSource,
     NextStep,
     NotCounted,
+    Note,
     Outcome,
     PeriodResult,
     PeriodRoute,
@@ -87,11 +89,16 @@ class Context:
     months: int
     recent: int  # days of the recent window
     extended: int  # days of the extended window
-    tasks: tuple[tuple[str, frozenset[str]], ...]
+    tasks: tuple[tuple[str, tuple[tuple[tuple[str, ...], ...], ...]], ...]  # id, patterns
     cite_ids: dict[tuple[str, int, str], str]
 
     def cite(self, ref: Reference) -> str:
         return self.cite_ids[(ref.source, ref.line, ref.quote)]
+
+    def cites_of(self, rule: RuleValue) -> list[str]:
+        """The citation ids of a rule's corpus reference and its see-also lines."""
+        refs = ([rule.reference] if rule.reference is not None else []) + list(rule.see_also)
+        return [self.cite(r) for r in refs]
 
     def months_of(self, days: int) -> float:
         """Months (365/12 days each), rounded down to one decimal so as never to overstate."""
@@ -112,10 +119,6 @@ def _references(node: object) -> Iterable[Reference]:
             yield from _references(item)
 
 
-def _stems(text: str, ctx_stop: frozenset[str], stem: int) -> frozenset[str]:
-    return frozenset(w[:stem] for w in _WORD.findall(text.lower()) if w not in ctx_stop)
-
-
 @lru_cache(maxsize=8)
 def context(occupation: str) -> Context:
     """The engine's view of an occupation's rules (cached)."""
@@ -128,9 +131,6 @@ def context(occupation: str) -> Context:
             n = per_line.get((ref.source, ref.line), 0)
             per_line[(ref.source, ref.line)] = n + 1
             ids[key] = f"{ref.source}:{ref.line}" + ("" if n == 0 else chr(ord("a") + n))
-    matching = rules.employment.task_matching
-    stop = frozenset(matching.stop_words.value)
-    stem = matching.stem_length.value
     year = rules.units.days_per_year.value
     return Context(
         rules=rules,
@@ -139,7 +139,8 @@ def context(occupation: str) -> Context:
         recent=rules.employment.recent_window_years.value * year,
         extended=rules.employment.extended_window_years.value * year,
         tasks=tuple(
-            (t.id, _stems(t.text, stop, stem)) for t in rules.employment.highly_relevant_tasks
+            (t.id, tuple(tuple(tuple(g) for g in p) for p in t.patterns))
+            for t in rules.employment.highly_relevant_tasks
         ),
         cite_ids=ids,
     )
@@ -155,6 +156,7 @@ class _Qual:
     at_required: bool
     highly_relevant: bool
     additional: bool  # at an additional level and in a highly relevant field
+    level: str
 
 
 def _field_is_highly_relevant(field_name: str | None, rules: Rules) -> bool:
@@ -197,6 +199,7 @@ def _qualifications(
                 q.level in required,
                 hr,
                 hr and q.level in additional,
+                q.level,
             )
         )
         results.append(
@@ -221,8 +224,14 @@ def _earliest(quals: Iterable[_Qual]) -> _Qual | None:
     return min(done, key=lambda q: (q.completed, q.index)) if done else None
 
 
-def _route_qualification(route: Route, quals: Sequence[_Qual]) -> tuple[_Qual | None, _Qual | None]:
-    """The qualification a route rests on (the earliest completed that fits) and its partner."""
+def _route_qualification(
+    route: Route, quals: Sequence[_Qual], older_levels: frozenset[str] = frozenset()
+) -> tuple[_Qual | None, _Qual | None]:
+    """The qualification a route rests on (the earliest completed that fits) and its partner.
+
+    ``older_levels`` adds levels an additional qualification may have under the older
+    reading (used only for the Certificate IV caveat, never for the outcome).
+    """
     want = route.qualification.field
     base = [
         q
@@ -235,7 +244,12 @@ def _route_qualification(route: Route, quals: Sequence[_Qual]) -> tuple[_Qual | 
         return _earliest(base), None
     pairs = []
     for b in base:
-        partner = _earliest(q for q in quals if q.additional and q.index != b.index)
+        partner = _earliest(
+            q
+            for q in quals
+            if (q.additional or (q.highly_relevant and q.level in older_levels))
+            and q.index != b.index
+        )
         if partner is not None:
             pairs.append((b, partner))
     if not pairs:
@@ -255,17 +269,24 @@ class _Job:
     undecided: bool
     result: PeriodResult
     excluded_codes: list[ExclusionCode] = field(default_factory=list)
+    capped_by: str | None = None  # the unsuitable title that kept tasks from deciding
+
+
+def _task_matches(words: Sequence[str], patterns: Iterable[Iterable[Iterable[str]]]) -> bool:
+    """Whether some pattern has, for every group, a word beginning with one of its prefixes."""
+    return any(
+        all(any(w.startswith(prefix) for w in words for prefix in group) for group in pattern)
+        for pattern in patterns
+    )
 
 
 def _match_tasks(tasks: Sequence[str], ctx: Context) -> list[str]:
-    matching = ctx.rules.employment.task_matching
-    stop = frozenset(matching.stop_words.value)
-    stems = [_stems(t, stop, matching.stem_length.value) for t in tasks]
-    need = matching.min_shared_words.value
+    """The ids of the listed tasks that some stated task matches on distinctive words."""
+    stated = [_WORD.findall(t.lower()) for t in tasks]
     return [
         task_id
-        for task_id, listed in ctx.tasks
-        if any(len(s & listed) >= need or 2 * len(s & listed) >= len(listed) for s in stems)
+        for task_id, patterns in ctx.tasks
+        if any(_task_matches(words, patterns) for words in stated)
     ]
 
 
@@ -277,6 +298,8 @@ def _relevance(
     if job.tasks:
         matched = _match_tasks(job.tasks, ctx)
         if len(matched) >= ctx.rules.employment.task_matching.min_tasks_highly_relevant.value:
+            if title is not None and title.status == "unsuitable":
+                return "relevant", "tasks", matched  # a listed unsuitable title caps it
             return "highly_relevant", "tasks", matched
         return ("relevant" if matched else "not_relevant"), "tasks", matched
     if title is not None and title.status == "suitable" and title.match in ("exact", "close"):
@@ -336,6 +359,14 @@ def _jobs(data: AssessmentInput, app: int, ctx: Context) -> list[_Job]:
             excluded=excluded,
             by_route=[],
         )
+        capped = (
+            title.matched_title
+            if title is not None
+            and source == "tasks"
+            and title.status == "unsuitable"
+            and len(matched) >= ctx.rules.employment.task_matching.min_tasks_highly_relevant.value
+            else None
+        )
         jobs.append(
             _Job(
                 i,
@@ -345,6 +376,7 @@ def _jobs(data: AssessmentInput, app: int, ctx: Context) -> list[_Job]:
                 not blocked and relevance is None,
                 result,
                 codes,
+                capped,
             )
         )
     return jobs
@@ -363,6 +395,7 @@ class _Req:
     counted: int
     overlap: int
     undecided: int
+    spans: tuple[Interval, ...] = ()  # the counted days, merged, in date order
 
     @property
     def met(self) -> bool:
@@ -400,7 +433,8 @@ def _requirements(
         kinds: tuple[Kind, ...],
     ) -> _Req:
         inside = clip(ivs(kinds), lo, hi)
-        merged = length(union(inside))
+        spans = union(inside)
+        merged = length(spans)
         optimistic = merged
         if extend_to is None and any(j.undecided for j in jobs):
             optimistic = length(union(clip(ivs(kinds, undecided=True), lo, hi)))
@@ -413,6 +447,7 @@ def _requirements(
             merged,
             length(inside) - merged,
             optimistic - merged,
+            tuple(spans),
         )
 
     recent_lo = hi - ctx.recent + 1
@@ -521,10 +556,9 @@ def _route_result(
     qual_met = base is not None
     met = qual_met and all(r.met for r in reqs)
     years = route.highly_relevant_years
-    cites = [ctx.cite(route.reference), ctx.cite(years.reference)]
-    cites += [ctx.cite(r) for r in years.see_also]
+    cites = [ctx.cite(route.reference), *ctx.cites_of(years)]
     if route.total_years is not None:
-        cites.append(ctx.cite(route.total_years.reference))
+        cites += ctx.cites_of(route.total_years)
     main = reqs[-1] if reqs else None
     if met:
         reason = "met: " + "; ".join(f"{r.counted} of {r.required} days counted" for r in reqs)
@@ -549,7 +583,7 @@ def _route_result(
         additional_qualification_index=partner.index if partner else None,
         qualification_reason=_qual_reason(route, base, partner),
         post_qualification=route.post_qualification,
-        reconstructed=years.reconstructed,
+        external=list(years.external),
         required_days=required,
         counted_days=counted,
         required_months=ctx.months_of(required),
@@ -629,7 +663,7 @@ def _relevance_warnings(
     out: list[WarningItem] = []
     rules = ctx.rules
     majors = " or ".join(rules.qualification.highly_relevant_fields.value)
-    field_cite = ctx.cite(rules.qualification.highly_relevant_fields.reference)
+    field_cites = ctx.cites_of(rules.qualification.highly_relevant_fields)[:1]
     for q in quals:
         if q.highly_relevant_source == "field" and (q.at_required_level or q.additional_level):
             verdict = "highly relevant" if q.highly_relevant else "not highly relevant"
@@ -637,7 +671,7 @@ def _relevance_warnings(
                 WarningItem(
                     code="relevance_inferred",
                     qualification_index=q.index,
-                    cites=[field_cite],
+                    cites=field_cites,
                     message=f"Qualification {q.index}'s field was read as {verdict} "
                     "(highly relevant "
                     f"majors: {majors}); state it if you know better.",
@@ -759,10 +793,15 @@ def _qualification_next_steps(
     majors = " or ".join(rules.qualification.highly_relevant_fields.value)
     levels = ", ".join(v.replace("_", " ") for v in rules.qualification.additional_levels.value)
     steps = []
+    other_field = any(
+        q.at_required and q.completed is not None and not q.highly_relevant for q in quals
+    )
     for route, res, _, _ in routes:
-        if res.qualification_met or route.qualification.field == "not_highly_relevant":
+        if res.qualification_met:
             continue
         if route.qualification.additional_required:
+            if not other_field:
+                continue  # route 2 rests on a qualification whose field is not highly relevant
             what = f"an additional qualification in {majors} at {levels} level"
         elif route.qualification.field == "highly_relevant":
             what = f"a qualification at the required level in {majors}"
@@ -839,13 +878,20 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
     warnings += _title_warnings(data, jobs, ctx)
     warnings += _relevance_warnings(qual_results, jobs, ctx)
     warnings += _anzsco_warning(data, quals, ctx)
-    warnings += _reconstructed_warning(outcome, pathway, routes, ctx)
+    warnings += _cap_warnings(data, jobs, ctx)
+    older = _older_reading(outcome, quals, app, jobs, ctx)
+    if older is not None:
+        warnings.append(older[0])
+    evidence = _evidence_note(outcome, pathway, routes, ctx)
+    skilled = _skilled_from(pathway, routes, ctx)
 
     documents = _documents(data, ctx)
     next_steps: list[NextStep] = []
     if outcome != "meets_criteria":
         next_steps += _qualification_next_steps([r for r in routes if not r[1].met], quals, ctx)
         next_steps += _route_next_steps([r for r in routes if not r[1].met], app, jobs, ctx)
+    if older is not None:
+        next_steps.append(older[1])
     for j in jobs:
         if j.undecided:
             next_steps.append(
@@ -872,6 +918,16 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
     used += [c for w in warnings for c in w.cites] + [c for d in documents for c in d.cites]
     used += [ctx.cite(a.reference) for a in rules.assumptions]
     used.append(ctx.cite(rules.occupation.reference))
+    notes = [n for n in (evidence, skilled[1] if skilled else None) if n is not None]
+    used += [c for n in notes for c in n.cites]
+    external = [e for r in route_results for e in r.external]
+    external += [e for n in notes for e in n.external]
+    external += [
+        e
+        for w in warnings
+        if w.code == "additional_certificate_iv"
+        for e in rules.older_reading.external
+    ]
     return AssessmentResult(
         occupation=rules.occupation.code,
         occupation_title=rules.occupation.title,
@@ -879,6 +935,9 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
         outcome=outcome,
         pathway=pathway,
         summary=_summary(outcome, pathway, route_results, rules),
+        skilled_from=skilled[0] if skilled else None,
+        skilled_from_note=skilled[1] if skilled else None,
+        evidence_note=evidence,
         qualifications=qual_results,
         routes=route_results,
         periods=[j.result for j in jobs],
@@ -887,6 +946,7 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
         next_steps=next_steps,
         assumptions=[a.text for a in rules.assumptions],
         citations=_citations(set(used), ctx),
+        external_references=_external_sources(external, rules),
         disclaimer=rules.disclaimer,
     )
 
@@ -918,37 +978,155 @@ def _anzsco_warning(
     ]
 
 
-def _reconstructed_warning(
-    outcome: Outcome,
-    pathway: int | None,
-    routes: Sequence[tuple[Route, RouteResult, list[_Req], int | None]],
-    ctx: Context,
-) -> list[WarningItem]:
-    rule = ctx.rules.reconstructed_warning.min_counted_years
-    hit: list[int] = []
-    for route, res, reqs, _ in routes:
-        if not route.highly_relevant_years.reconstructed:
-            continue
-        if pathway == route.number or (
-            outcome != "meets_criteria"
-            and res.qualification_met
-            and reqs
-            and reqs[0].counted >= rule.value * ctx.year
-        ):
-            hit.append(route.number)
+def _years(n: int) -> str:
+    return f"{n} year{'s' if n != 1 else ''}"
+
+
+RouteRow = tuple[Route, RouteResult, list[_Req], int | None]
+
+
+def _evidence_note(
+    outcome: Outcome, pathway: int | None, routes: Sequence[RouteRow], ctx: Context
+) -> Note | None:
+    """The plain note for an outcome met or missed through a route whose years are external."""
+    rule = ctx.rules.evidence_note
+    on = set(rule.routes)
+    if pathway is not None:
+        hit = [r for r in routes if r[0].number == pathway and pathway in on]
+    else:
+        hit = [r for r in routes if r[0].number in on and r[1].qualification_met]
     if not hit:
-        return []
-    names = " and ".join(str(n) for n in hit)
-    return [
-        WarningItem(
-            code="reconstructed_numbers",
-            route=hit[0],
-            message=f"This outcome rests on the years of route {names}, which are reconstructed: "
-            "the published table lost its figures ('1-3' may be row numbers). An older summary "
-            "gave lower figures. Confirm the requirement with VETASSESS before relying on it.",
-            cites=[ctx.cite(rule.reference)],
+        return None
+    numbers = [r[0].number for r in hit]
+    names = ("route " if len(numbers) == 1 else "routes ") + " and ".join(map(str, numbers))
+    years = ", ".join(
+        f"{_years(r[0].highly_relevant_years.value)} for route {r[0].number}" for r in hit
+    )
+    external = list(
+        dict.fromkeys(
+            [*rule.external, *(e for r in hit for e in r[0].highly_relevant_years.external)]
         )
-    ]
+    )
+    return Note(
+        code="external_evidence",
+        message=" ".join(rule.message.format(routes=names, years=years).split()),
+        routes=numbers,
+        cites=ctx.cites_of(rule),
+        external=external,
+    )
+
+
+def _older_reading(
+    outcome: Outcome, quals: Sequence[_Qual], app: int, jobs: Sequence[_Job], ctx: Context
+) -> tuple[WarningItem, NextStep] | None:
+    """The Certificate IV caveat: route 2 met only under the older sheets' additional level."""
+    rule = ctx.rules.older_reading
+    if outcome == "meets_criteria":
+        return None
+    older = frozenset(rule.additional_levels)
+    for route in ctx.rules.routes:
+        if not route.qualification.additional_required:
+            continue
+        base, partner = _route_qualification(route, quals, older)
+        if base is None or partner is None or partner.level not in older:
+            continue
+        reqs = _requirements(route, base.completed, app, jobs, ctx)
+        if not all(r.met for r in reqs):
+            continue
+        fields = {
+            "additional": partner.index,
+            "base": base.index,
+            "counted": reqs[0].counted,
+            "required": reqs[0].required,
+        }
+        cites = ctx.cites_of(rule)
+        warning = WarningItem(
+            code="additional_certificate_iv",
+            route=route.number,
+            qualification_index=partner.index,
+            cites=cites,
+            message=" ".join(rule.warning.format(**fields).split()),
+        )
+        step = NextStep(
+            code="confirm_certificate_iv",
+            route=route.number,
+            message=" ".join(rule.next_step.format(**fields).split()),
+        )
+        return warning, step
+    return None
+
+
+def completion_day(spans: Iterable[Interval], required: int) -> int | None:
+    """The day on which ``required`` counted days are reached, walking the spans in order."""
+    total = 0
+    for a, b in spans:
+        if total + (b - a + 1) >= required:
+            return a + (required - total) - 1
+        total += b - a + 1
+    return None
+
+
+def _skilled_from(
+    pathway: int | None, routes: Sequence[RouteRow], ctx: Context
+) -> tuple[date, Note] | None:
+    """The estimated first day of skilled employment for the route met, with its note."""
+    row = next((r for r in routes if r[0].number == pathway), None)
+    if row is None or not row[2]:
+        return None
+    route, _, reqs, _ = row
+    days = [completion_day(r.spans, r.required) for r in reqs]
+    if any(d is None for d in days):
+        return None
+    done = max(d for d in days if d is not None)
+    first = date.fromordinal(done + 1)
+    rule = ctx.rules.skilled_from
+    text = rule.message.format(
+        date=first.isoformat(),
+        route=route.number,
+        required=max(r.required for r in reqs),
+        completed=date.fromordinal(done).isoformat(),
+    )
+    note = Note(
+        code="skilled_from_estimate",
+        message=" ".join(text.split()),
+        routes=[route.number],
+        cites=ctx.cites_of(rule),
+        external=list(rule.external),
+    )
+    return first, note
+
+
+def _cap_warnings(data: AssessmentInput, jobs: Sequence[_Job], ctx: Context) -> list[WarningItem]:
+    """Say so where an unsuitable title kept a job's tasks from making it highly relevant."""
+    rule = ctx.rules.employment.task_matching.unsuitable_title_cap
+    out = []
+    for job, e in zip(jobs, data.employment, strict=True):
+        if job.capped_by is None:
+            continue
+        text = rule.message.format(
+            index=job.index,
+            title=e.title,
+            matched=len(job.result.matched_tasks),
+            listed=job.capped_by,
+        )
+        out.append(
+            WarningItem(
+                code="unsuitable_title_tasks",
+                period_index=job.index,
+                cites=ctx.cites_of(rule),
+                message=" ".join(text.split()),
+            )
+        )
+    return out
+
+
+def _external_sources(ids: Iterable[str], rules: Rules) -> list[ExternalSource]:
+    """The external references named, once each, in first-named order."""
+    out = []
+    for ext_id in dict.fromkeys(ids):
+        ref = rules.external_references[ext_id]
+        out.append(ExternalSource(id=ext_id, **ref.model_dump()))
+    return out
 
 
 def _summary(

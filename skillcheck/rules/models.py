@@ -185,7 +185,9 @@ class RouteResult(_Output):
     additional_qualification_index: int | None
     qualification_reason: str
     post_qualification: bool
-    reconstructed: bool
+    external: list[str] = Field(
+        description="Ids of the external references its years rest on (external_references)."
+    )
     required_days: int
     counted_days: int
     required_months: float
@@ -225,6 +227,27 @@ class PeriodResult(_Output):
     by_route: list[PeriodRoute]
 
 
+class ExternalSource(_Output):
+    """A public page outside the corpus that a rule rests on; ``supports`` is in our words."""
+
+    id: str
+    publisher: str
+    title: str
+    url: str
+    accessed: date
+    supports: str
+
+
+class Note(_Output):
+    """A plain statement beside the outcome, with the corpus lines and pages it rests on."""
+
+    code: str
+    message: str
+    routes: list[int] = Field(default_factory=list)
+    cites: list[str] = Field(default_factory=list)
+    external: list[str] = Field(default_factory=list)
+
+
 class WarningItem(_Output):
     code: str
     message: str
@@ -261,6 +284,13 @@ class AssessmentResult(_Output):
     outcome: Outcome
     pathway: int | None
     summary: str
+    skilled_from: date | None = Field(
+        description="Estimated first day of skilled employment (after the met route's minimum)."
+    )
+    skilled_from_note: Note | None
+    evidence_note: Note | None = Field(
+        description="Where the outcome rests on external evidence (route 2 or 3), says so."
+    )
     qualifications: list[QualificationResult]
     routes: list[RouteResult]
     periods: list[PeriodResult]
@@ -269,4 +299,5 @@ class AssessmentResult(_Output):
     next_steps: list[NextStep]
     assumptions: list[str]
     citations: list[Citation]
+    external_references: list[ExternalSource]
     disclaimer: str
