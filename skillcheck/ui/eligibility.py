@@ -207,7 +207,7 @@ def routes_table(result: dict[str, Any]) -> pd.DataFrame:
                 "months required": _months(r.get("required_months")),
                 "months counted": _months(r.get("counted_months")),
                 "what it needs": str(r.get("label", ""))
-                + (" (reconstructed figure)" if r.get("reconstructed") else ""),
+                + (" (years from external sources)" if r.get("external") else ""),
                 "qualification": ("met: " if r.get("qualification_met") else "not met: ")
                 + str(r.get("qualification_reason", "")),
                 "why": str(r.get("reason", "")),
@@ -269,6 +269,39 @@ def _citations_html(citations: Any) -> str:
     return '<ul class="sc-list">' + "".join(lis) + "</ul>" if lis else ""
 
 
+def skilled_from_html(result: dict[str, Any]) -> str:
+    """The estimated start of skilled employment, labelled an estimate (empty if none)."""
+    when = result.get("skilled_from")
+    note = result.get("skilled_from_note") or {}
+    if not when:
+        return ""
+    return (
+        f'<p class="sc-skilled-from"><strong>Skilled employment from (estimate): '
+        f"{h.esc(when)}</strong><br>{h.esc(note.get('message', ''))}</p>"
+    )
+
+
+def evidence_html(result: dict[str, Any]) -> str:
+    """Where the outcome's number comes from, with the external pages (empty if not external)."""
+    note = result.get("evidence_note")
+    if not note:
+        return ""
+    known = {e.get("id"): e for e in result.get("external_references") or []}
+    items = []
+    for ext_id in note.get("external") or []:
+        e = known.get(ext_id)
+        if e is None:
+            continue
+        items.append(
+            f"<li>{h.esc(e.get('publisher', ''))}, "
+            f'<a href="{h.esc(e.get("url", ""))}" target="_blank" rel="noopener">'
+            f"“{h.esc(e.get('title', ''))}”</a> (read {h.esc(e.get('accessed', ''))}): "
+            f"{h.esc(e.get('supports', ''))}</li>"
+        )
+    listed = '<ul class="sc-list">' + "".join(items) + "</ul>" if items else ""
+    return f'<div class="sc-evidence"><p>{h.esc(note.get("message", ""))}</p>{listed}</div>'
+
+
 def render_card(eligibility: dict[str, Any], message_id: str) -> None:
     """The engine's result as one card: badge, routes, periods, chart, lists, downloads."""
     result = eligibility["result"]
@@ -284,6 +317,13 @@ def render_card(eligibility: dict[str, Any], message_id: str) -> None:
             st.caption(f"application date {result.get('application_date', '')}")
         if result.get("summary"):
             st.html(f"<p>{h.esc(result['summary'])}</p>")
+        skilled = skilled_from_html(result)
+        if skilled:
+            st.html(skilled)
+        evidence = evidence_html(result)
+        if evidence:
+            st.markdown("**Where the numbers come from**")
+            st.html(evidence)
         if result.get("routes"):
             st.markdown("**Routes**")
             st.dataframe(routes_table(result), hide_index=True, width="stretch")

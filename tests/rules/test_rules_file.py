@@ -155,3 +155,15 @@ def test_a_rule_with_only_an_external_reference_loads(tmp_path: Path) -> None:
     rules = parse_rules(TEXT.replace(_ROUTE1_YEARS, only_external), tmp_path / "x.yaml")
     years = rules.routes[0].highly_relevant_years
     assert years.reference is None and years.external == ["vetassess_experts_2024_08"]
+
+
+def test_the_rules_page_exists_and_its_routes_table_states_the_engines_years() -> None:
+    page = (REPO / "docs" / "eligibility-rules.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in page.splitlines() if line.startswith("| ")}
+    for route in load_rules("149212").routes:
+        years = route.highly_relevant_years.value
+        assert f"{years} year" in rows[str(route.number)], route.number
+        if route.total_years is not None:
+            assert f"{route.total_years.value} years" in rows[str(route.number)]
+    for ref in load_rules("149212").external_references.values():
+        assert ref.url in page, ref.url  # every external page is named on the rules page
