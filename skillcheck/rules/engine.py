@@ -793,16 +793,18 @@ def _qualification_next_steps(
     majors = " or ".join(rules.qualification.highly_relevant_fields.value)
     levels = ", ".join(v.replace("_", " ") for v in rules.qualification.additional_levels.value)
     steps = []
-    other_field = any(
-        q.at_required and q.completed is not None and not q.highly_relevant for q in quals
+    other_field = _earliest(
+        q for q in quals if q.at_required and q.completed is not None and not q.highly_relevant
     )
     for route, res, _, _ in routes:
         if res.qualification_met:
             continue
+        after = "the qualification"
         if route.qualification.additional_required:
-            if not other_field:
+            if other_field is None:
                 continue  # route 2 rests on a qualification whose field is not highly relevant
             what = f"an additional qualification in {majors} at {levels} level"
+            after = f"your qualification {other_field.index}, counted from its completion"
         elif route.qualification.field == "highly_relevant":
             what = f"a qualification at the required level in {majors}"
         else:
@@ -812,9 +814,8 @@ def _qualification_next_steps(
             NextStep(
                 code="qualification_field",
                 route=route.number,
-                message=f"{what[0].upper()}{what[1:]} would open route {route.number} ({years} "
-                f"year{'s' if years != 1 else ''} of highly relevant employment after the "
-                "qualification).",
+                message=f"{what[0].upper()}{what[1:]} would open route {route.number} "
+                f"({_years(years)} of highly relevant employment after {after}).",
             )
         )
     return steps
