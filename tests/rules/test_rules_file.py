@@ -8,7 +8,7 @@ import pytest
 
 from skillcheck.errors import RulesFileError
 from skillcheck.rules import load_rules
-from skillcheck.rules.engine import _references
+from skillcheck.rules.context import all_references as _references
 from skillcheck.rules.loader import parse_rules, rules_path
 
 REPO = Path(__file__).resolve().parents[2]
