@@ -11,12 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from skillcheck.rules.models import AssessmentResult
-
-_OUTCOME = {
-    "meets_criteria": "MEETS the published criteria",
-    "does_not_meet": "DOES NOT MEET the published criteria",
-    "needs_more_information": "NEEDS MORE INFORMATION",
-}
+from skillcheck.rules.outcomes import OUTCOME_HEADINGS as _OUTCOME
 
 
 def one_line(text: str) -> str:

@@ -21,10 +21,10 @@ from skillcheck.rules.models import (
     ExternalSource,
     NextStep,
     Note,
-    Outcome,
     RouteResult,
     WarningItem,
 )
+from skillcheck.rules.outcomes import Outcome
 from skillcheck.rules.qualifications import (
     Qual,
     earliest_completed,

@@ -85,7 +85,7 @@ def _check_arguments(args: argparse.Namespace) -> str | None:
 def run_assess(args: argparse.Namespace) -> int:
     """Run ``skillcheck assess``; returns the exit status."""
     from skillcheck.report import one_line
-    from skillcheck.rules import assess, input_schema, lookup_title, resolve_citations
+    from skillcheck.rules import assess, input_schema, lookup_title
 
     title = _check_arguments(args)
     if getattr(args, "schema", False):
@@ -98,7 +98,7 @@ def run_assess(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(match.model_dump_json(indent=2) + "\n")
         return 0
-    result = resolve_citations(assess(read_profile(args.file)))
+    result = assess(read_profile(args.file))
     if args.format == "text":
         from skillcheck.report import to_text
 

@@ -36,10 +36,10 @@ from skillcheck.rules.models import (
     AssessmentInput,
     AssessmentResult,
     NextStep,
-    Outcome,
     RouteResult,
     WarningItem,
 )
+from skillcheck.rules.outcomes import Outcome
 from skillcheck.rules.qualifications import (
     assess_qualifications,
 )

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from skillcheck.rules.loader import ExclusionCode, Level
+from skillcheck.rules.outcomes import Outcome
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -44,7 +45,6 @@ IsoDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
 Relevance = Literal["highly_relevant", "relevant", "not_relevant"]
-Outcome = Literal["meets_criteria", "does_not_meet", "needs_more_information"]
 Title = Annotated[str, Field(max_length=200)]
 
 

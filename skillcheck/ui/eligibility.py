@@ -14,6 +14,7 @@ from typing import Any, Literal
 import pandas as pd  # type: ignore[import-untyped]
 import streamlit as st
 
+from skillcheck.rules.outcomes import OUTCOME_TITLES
 from skillcheck.ui import html as h
 from skillcheck.ui import profile
 from skillcheck.ui.engine import assess_profile, report_json, report_markdown
@@ -26,9 +27,13 @@ JOBS_KEY = "form_jobs"
 ERROR_KEY = "form_error"
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
 OUTCOMES: dict[str, tuple[str, BadgeColor, str]] = {
-    "meets_criteria": ("Meets the published criteria", "green", ":material/check_circle:"),
-    "does_not_meet": ("Does not meet the published criteria", "red", ":material/cancel:"),
-    "needs_more_information": ("Needs more information", "orange", ":material/help:"),
+    "meets_criteria": (OUTCOME_TITLES["meets_criteria"], "green", ":material/check_circle:"),
+    "does_not_meet": (OUTCOME_TITLES["does_not_meet"], "red", ":material/cancel:"),
+    "needs_more_information": (
+        OUTCOME_TITLES["needs_more_information"],
+        "orange",
+        ":material/help:",
+    ),
 }
 _LEVEL_LABELS = {lvl: lvl.replace("_", " ") for lvl in profile.LEVELS}
 _RELEVANCE_LABELS = {

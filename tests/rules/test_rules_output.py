@@ -39,8 +39,23 @@ def test_citations_carry_offsets_of_the_quote_in_the_source() -> None:
     assert set(cited) <= ids
 
 
-def test_the_engine_alone_leaves_chunk_fields_empty() -> None:
-    assert all(c.chunk_id is None and c.start is None for c in assess(PROFILE).citations)
+def test_the_pure_engine_leaves_offsets_empty_and_the_entry_point_fills_them() -> None:
+    from datetime import date as day
+
+    from skillcheck.rules import validate_input
+    from skillcheck.rules.engine import assess_input
+
+    pure = assess_input(validate_input(PROFILE), day(2026, 11, 22))
+    assert all(c.chunk_id is None and c.start is None for c in pure.citations)
+    resolved = assess(PROFILE)  # the one entry point: CLI, form and chat tool alike
+    assert resolved.citations and all(c.start is not None for c in resolved.citations)
+    assert resolved.model_dump(exclude={"citations"}) == pure.model_dump(exclude={"citations"})
+
+
+def test_the_packaged_corpus_is_found_without_settings() -> None:
+    from skillcheck.rules import default_corpus_dir
+
+    assert (default_corpus_dir() / "vetassess-149212.txt").is_file()
 
 
 def test_no_application_date_means_today_with_a_warning() -> None:
