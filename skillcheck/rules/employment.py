@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from skillcheck.rules.context import WORD, Context
@@ -116,6 +117,7 @@ def assess_jobs(data: AssessmentInput, app: int, ctx: Context) -> list[Job]:
             ongoing=e.end is None,
             days=days_total,
             days_to_application_date=days_to_app,
+            runs_to=date.fromordinal(max(start, end)),
             relevance=relevance,
             relevance_source=source,
             matched_tasks=matched,

@@ -38,6 +38,7 @@ from skillcheck.rules.models import (
     NextStep,
     RouteResult,
     WarningItem,
+    Window,
 )
 from skillcheck.rules.outcomes import Outcome
 from skillcheck.rules.qualifications import (
@@ -161,6 +162,17 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
         occupation=rules.occupation.code,
         occupation_title=rules.occupation.title,
         application_date=application_date,
+        windows=[
+            Window(
+                years=years,
+                start=date.fromordinal(app - years * ctx.year + 1),
+                end=application_date,
+            )
+            for years in (
+                rules.employment.extended_window_years.value,
+                rules.employment.recent_window_years.value,
+            )
+        ],
         outcome=outcome,
         pathway=pathway,
         summary=summary_text(outcome, pathway, route_results, rules),

@@ -161,9 +161,26 @@ class QualificationResult(_Output):
     notes: list[str]
 
 
+class Span(_Output):
+    """Days counted, from ``start`` to ``end`` (both included)."""
+
+    start: date
+    end: date
+    days: int
+
+
+class Window(_Output):
+    """The years before the application date a route counts in (both ends included)."""
+
+    years: int
+    start: date
+    end: date
+
+
 class Requirement(_Output):
     kind: Literal["highly_relevant", "relevant_or_highly_relevant"]
     window_years: int
+    window_from: date = Field(description="First day of the window (before the qualification).")
     counted_from: date
     counted_to: date
     required_days: int
@@ -173,6 +190,7 @@ class Requirement(_Output):
     shortfall_days: int
     overlap_days: int = Field(description="Days more than one job covered, counted once.")
     undecided_days: int = Field(description="Days more if jobs of undecided relevance counted.")
+    spans: list[Span] = Field(description="The counted days, overlaps merged, in date order.")
     met: bool
 
 
@@ -207,6 +225,8 @@ class NotCounted(_Output):
 class PeriodRoute(_Output):
     route: int
     counted_days: int
+    counted_from: date | None = Field(description="First day of this job the route counts.")
+    counted_to: date | None
     not_counted: list[NotCounted]
 
 
@@ -218,6 +238,7 @@ class PeriodResult(_Output):
     ongoing: bool
     days: int = Field(description="Whole days from start to end (or the application date).")
     days_to_application_date: int
+    runs_to: date = Field(description="Its last day up to the application date (start if later).")
     relevance: Relevance | None
     relevance_source: Literal["stated", "tasks", "title", "undecided"]
     matched_tasks: list[str]
@@ -281,6 +302,7 @@ class AssessmentResult(_Output):
     occupation: str
     occupation_title: str
     application_date: date
+    windows: list[Window] = Field(description="The extended and recent windows, in that order.")
     outcome: Outcome
     pathway: int | None
     summary: str

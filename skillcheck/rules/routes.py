@@ -17,6 +17,7 @@ from skillcheck.rules.models import (
     PeriodRoute,
     Requirement,
     RouteResult,
+    Span,
 )
 from skillcheck.rules.qualifications import (
     Qual,
@@ -41,6 +42,7 @@ class Req:
     overlap: int
     undecided: int
     spans: tuple[Interval, ...] = ()  # the counted days, merged, in date order
+    window_lo: int = 0  # the window's first day, before the qualification clips it
 
     @property
     def met(self) -> bool:
@@ -93,6 +95,7 @@ def count_requirements(
             length(inside) - merged,
             optimistic - merged,
             tuple(spans),
+            hi - window * ctx.year + 1,
         )
 
     recent_lo = hi - ctx.recent + 1
@@ -162,6 +165,7 @@ def _requirement_model(r: Req, ctx: Context) -> Requirement:
     return Requirement(
         kind=r.kind,
         window_years=r.window_years,
+        window_from=date.fromordinal(r.window_lo),
         counted_from=date.fromordinal(r.lo),
         counted_to=date.fromordinal(r.hi),
         required_days=r.required,
@@ -171,6 +175,10 @@ def _requirement_model(r: Req, ctx: Context) -> Requirement:
         shortfall_days=max(0, r.required - r.counted),
         overlap_days=r.overlap,
         undecided_days=r.undecided,
+        spans=[
+            Span(start=date.fromordinal(a), end=date.fromordinal(b), days=b - a + 1)
+            for a, b in r.spans
+        ],
         met=r.met,
     )
 
@@ -248,6 +256,8 @@ def period_route(job: Job, route: Route, anchor: int | None, app: int, ctx: Cont
         return PeriodRoute(
             route=route.number,
             counted_days=0,
+            counted_from=None,
+            counted_to=None,
             not_counted=[exclusion("relevant_only", total, ctx)],
         )
     window = ctx.extended if route.total_years is not None else ctx.recent
@@ -263,7 +273,13 @@ def period_route(job: Job, route: Route, anchor: int | None, app: int, ctx: Cont
         not_counted.append(exclusion("outside_window", outside, ctx))
     if before:
         not_counted.append(exclusion("before_qualification", before, ctx))
-    return PeriodRoute(route=route.number, counted_days=counted, not_counted=not_counted)
+    return PeriodRoute(
+        route=route.number,
+        counted_days=counted,
+        counted_from=date.fromordinal(max(a, lo)) if counted else None,
+        counted_to=date.fromordinal(min(b, app)) if counted else None,
+        not_counted=not_counted,
+    )
 
 
 RouteRow = tuple[Route, RouteResult, list[Req], int | None]

@@ -29,10 +29,14 @@ def facts(result: AssessmentResult) -> dict[str, Any]:
             }
         )
         if r.requirements:
+            out[f"{key}.spans"] = [
+                [s.start.isoformat(), s.end.isoformat()] for s in r.requirements[0].spans
+            ]
             out[f"{key}.recent_days"] = r.requirements[0].counted_days
             out[f"{key}.overlap_days"] = r.requirements[0].overlap_days
         if len(r.requirements) > 1:
             out[f"{key}.total_days"] = r.requirements[1].counted_days
+    out["windows"] = [[w.years, w.start.isoformat(), w.end.isoformat()] for w in result.windows]
     for p in result.periods:
         key = f"period{p.index}"
         out[f"{key}.excluded"] = [x.code for x in p.excluded]
@@ -41,8 +45,14 @@ def facts(result: AssessmentResult) -> dict[str, Any]:
         out[f"{key}.relevance_source"] = p.relevance_source
         out[f"{key}.title_status"] = p.title_status
         out[f"{key}.matched_tasks"] = p.matched_tasks
+        out[f"{key}.runs_to"] = p.runs_to.isoformat()
         for br in p.by_route:
             out[f"{key}.route{br.route}"] = br.counted_days
+            if br.counted_from and br.counted_to:
+                out[f"{key}.route{br.route}.span"] = [
+                    br.counted_from.isoformat(),
+                    br.counted_to.isoformat(),
+                ]
             out[f"{key}.route{br.route}.not_counted"] = {n.code: n.days for n in br.not_counted}
     out["warnings"] = [w.code for w in result.warnings]
     out["next_steps"] = [s.code for s in result.next_steps]
