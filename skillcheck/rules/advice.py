@@ -31,7 +31,6 @@ from skillcheck.rules.qualifications import (
     route_qualification,
 )
 from skillcheck.rules.routes import (
-    KIND_TEXT,
     Req,
     RouteRow,
     count_requirements,
@@ -42,10 +41,7 @@ DocStatus = Literal["provided", "provided_instead", "missing", "not_needed"]
 
 
 def documents_checklist(data: AssessmentInput, ctx: Context) -> list[DocumentItem]:
-    have = {
-        "organisational_chart": data.organisational_chart,
-        "statutory_declaration": data.statutory_declaration,
-    }
+    have = {doc.id: bool(getattr(data, doc.input_field)) for doc in ctx.rules.documents}
     items: list[DocumentItem] = []
     for doc in ctx.rules.documents:
         provided = have.get(doc.id, False)
@@ -85,19 +81,21 @@ def route_next_steps(
         short = [r for r in reqs if not r.met]
         gap = max(r.required - r.counted for r in short)
         what = " and ".join(
-            f"{r.required - r.counted} more days (about {ctx.months_of(r.required - r.counted)} "
-            f"months) of {KIND_TEXT[r.kind]}"
-            f" paid employment of {ctx.rules.employment.min_hours_per_week.value}+ hours a week"
-            f" counted from {date.fromordinal(r.lo).isoformat()}"
+            ctx.say(
+                "more_employment_part",
+                more=r.required - r.counted,
+                months=ctx.months_of(r.required - r.counted),
+                kind=ctx.say(f"kind_{r.kind}"),
+                hours=ctx.rules.employment.min_hours_per_week.value,
+                start=date.fromordinal(r.lo).isoformat(),
+            )
             for r in short
         )
         earliest = earliest_date_for(route, anchor, app, jobs, ctx)
-        message = f"Route {route.number} needs {what}."
+        message = ctx.say("more_employment", route=route.number, parts=what)
         if earliest is not None:
-            message += (
-                f" If your ongoing job continues as it is, route {route.number} would be met "
-                f"for an application dated {date.fromordinal(earliest).isoformat()} or later."
-            )
+            when = date.fromordinal(earliest).isoformat()
+            message += " " + ctx.say("earliest_date", route=route.number, date=when)
         steps.append(
             NextStep(
                 code="more_employment",
@@ -121,9 +119,7 @@ def qualification_next_steps(
         return [
             NextStep(
                 code="qualification_required",
-                message="Complete a qualification assessed at AQF Diploma level or higher: "
-                "VETASSESS "
-                "requires it for every route, whatever your experience.",
+                message=ctx.say("qualification_required"),
             )
         ]
     majors = " or ".join(rules.qualification.highly_relevant_fields.value)
@@ -135,25 +131,25 @@ def qualification_next_steps(
     for route, res, _, _ in routes:
         if res.qualification_met:
             continue
-        after = "the qualification"
+        years = ctx.years(route.highly_relevant_years.value)
         if route.qualification.additional_required:
             if other_field is None:
                 continue  # route 2 rests on a qualification whose field is not highly relevant
-            what = f"an additional qualification in {majors} at {levels} level"
-            after = f"your qualification {other_field.index}, counted from its completion"
+            message = ctx.say(
+                "additional_qualification",
+                majors=majors,
+                levels=levels,
+                route=route.number,
+                years=years,
+                base=other_field.index,
+            )
         elif route.qualification.field == "highly_relevant":
-            what = f"a qualification at the required level in {majors}"
+            message = ctx.say(
+                "highly_relevant_qualification", majors=majors, route=route.number, years=years
+            )
         else:
             continue
-        years = route.highly_relevant_years.value
-        steps.append(
-            NextStep(
-                code="qualification_field",
-                route=route.number,
-                message=f"{what[0].upper()}{what[1:]} would open route {route.number} "
-                f"({years_text(years)} of highly relevant employment after {after}).",
-            )
-        )
+        steps.append(NextStep(code="qualification_field", route=route.number, message=message))
     return steps
 
 
@@ -164,11 +160,7 @@ def anzsco_warning(data: AssessmentInput, quals: Sequence[Qual], ctx: Context) -
     return [
         WarningItem(
             code="anzsco_experience_substitution",
-            message="ANZSCO says that at least three years of relevant experience may substitute "
-            "for the formal qualification; that describes the occupation, not the assessment. "
-            "VETASSESS requires a qualification assessed at AQF Diploma or higher, and a positive "
-            "assessment of "
-            "both qualification and employment, so experience alone does not meet the criteria.",
+            message=ctx.say("anzsco_substitution"),
             cites=[
                 ctx.cite(c.reference)
                 for c in (
@@ -180,10 +172,6 @@ def anzsco_warning(data: AssessmentInput, quals: Sequence[Qual], ctx: Context) -
             ],
         )
     ]
-
-
-def years_text(n: int) -> str:
-    return f"{n} year{'s' if n != 1 else ''}"
 
 
 def evidence_note_for(
@@ -201,7 +189,7 @@ def evidence_note_for(
     numbers = [r[0].number for r in hit]
     names = ("route " if len(numbers) == 1 else "routes ") + " and ".join(map(str, numbers))
     years = ", ".join(
-        f"{years_text(r[0].highly_relevant_years.value)} for route {r[0].number}" for r in hit
+        f"{ctx.years(r[0].highly_relevant_years.value)} for route {r[0].number}" for r in hit
     )
     external = list(
         dict.fromkeys(
@@ -297,20 +285,15 @@ def external_sources(ids: Iterable[str], rules: Rules) -> list[ExternalSource]:
 
 
 def summary_text(
-    outcome: Outcome, pathway: int | None, routes: Sequence[RouteResult], rules: Rules
+    outcome: Outcome, pathway: int | None, routes: Sequence[RouteResult], ctx: Context
 ) -> str:
-    name = f"{rules.occupation.title} ({rules.occupation.code})"
+    name = f"{ctx.rules.occupation.title} ({ctx.rules.occupation.code})"
     if outcome == "meets_criteria":
         label = next(r.label for r in routes if r.route == pathway)
-        return (
-            f"The profile meets the published criteria for {name} through route {pathway}: {label}."
-        )
+        return ctx.say("summary_meets", name=name, route=pathway, label=label)
     if outcome == "needs_more_information":
-        return (
-            f"The profile may meet the published criteria for {name}, depending on jobs whose "
-            "relevance could not be decided."
-        )
-    return f"The profile does not meet the published criteria for {name}."
+        return ctx.say("summary_may_meet", name=name)
+    return ctx.say("summary_does_not_meet", name=name)
 
 
 def citation_list(ids: set[str], ctx: Context) -> list[Citation]:

@@ -29,6 +29,14 @@ class Context:
     def cite(self, ref: Reference) -> str:
         return self.cite_ids[(ref.source, ref.line, ref.quote)]
 
+    def say(self, key: str, **fields: object) -> str:
+        """The message ``key`` of the rules file, filled and on one line."""
+        return " ".join(self.rules.messages[key].format(**fields).split())
+
+    def years(self, n: int) -> str:
+        """'1 year', '2 years'."""
+        return self.say("year" if n == 1 else "years", n=n)
+
     def cites_of(self, rule: RuleValue) -> list[str]:
         """The citation ids of a rule's corpus reference and its see-also lines."""
         refs = ([rule.reference] if rule.reference is not None else []) + list(rule.see_also)

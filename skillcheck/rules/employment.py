@@ -156,14 +156,17 @@ def title_warnings(data: AssessmentInput, jobs: Sequence[Job], ctx: Context) -> 
             continue
         match = lookup_title(e.title, ctx.rules.occupation.code)
         cites = [ctx.cite_ids[(c.source, c.line, c.quote)] for c in match.citations]
-        decides = "It decides nothing alone: the duties do." if e.tasks or e.relevance else ""
+        decides = ctx.say("title_decides_nothing") if e.tasks or e.relevance else ""
         if match.status in ("unsuitable", "suitable"):
             out.append(
                 WarningItem(
                     code=f"{match.status}_title",
                     period_index=job.index,
                     cites=cites,
-                    message=f"Job {job.index} '{e.title}': {match.message} {decides}".strip(),
+                    message=ctx.say(
+                        "title_listed", index=job.index, title=e.title, lookup=match.message
+                    )
+                    + (f" {decides}" if decides else ""),
                 )
             )
         if match.also_unsuitable:
@@ -173,8 +176,12 @@ def title_warnings(data: AssessmentInput, jobs: Sequence[Job], ctx: Context) -> 
                     code="unsuitable_title",
                     period_index=job.index,
                     cites=[ctx.cite(listed[t].reference) for t in match.also_unsuitable],
-                    message=f"Job {job.index} '{e.title}' also contains a title listed as not "
-                    "suitable: " + ", ".join(match.also_unsuitable) + ".",
+                    message=ctx.say(
+                        "title_also_unsuitable",
+                        index=job.index,
+                        title=e.title,
+                        titles=", ".join(match.also_unsuitable),
+                    ),
                 )
             )
     return out
@@ -195,24 +202,22 @@ def relevance_warnings(
                     code="relevance_inferred",
                     qualification_index=q.index,
                     cites=field_cites,
-                    message=f"Qualification {q.index}'s field was read as {verdict} "
-                    "(highly relevant "
-                    f"majors: {majors}); state it if you know better.",
+                    message=ctx.say("field_read_as", index=q.index, verdict=verdict, majors=majors),
                 )
             )
     task_cite = ctx.cite(rules.employment.exclusions["relevance_undecided"].reference)
     for j in jobs:
         r = j.result
         if r.relevance_source in ("tasks", "title"):
-            how = "its tasks" if r.relevance_source == "tasks" else "its title alone"
+            key = f"relevance_from_{r.relevance_source}"
             out.append(
                 WarningItem(
                     code="relevance_inferred",
                     period_index=j.index,
                     cites=[task_cite],
-                    message=f"Job {j.index}'s relevance was decided from {how} as "
-                    f"{(r.relevance or '').replace('_', ' ')}; VETASSESS decides from your "
-                    "evidence.",
+                    message=ctx.say(
+                        key, index=j.index, relevance=(r.relevance or "").replace("_", " ")
+                    ),
                 )
             )
         if j.undecided:
@@ -221,8 +226,7 @@ def relevance_warnings(
                     code="relevance_undecided",
                     period_index=j.index,
                     cites=[task_cite],
-                    message=f"Job {j.index}'s relevance cannot be decided from its title; describe "
-                    "its tasks or state its relevance.",
+                    message=ctx.say("relevance_undecided", index=j.index),
                 )
             )
     return out

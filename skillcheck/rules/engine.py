@@ -91,8 +91,7 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
         warnings.append(
             WarningItem(
                 code="application_date_defaulted",
-                message=f"No application date given; today ({application_date.isoformat()}) "
-                "was used.",
+                message=ctx.say("application_date_defaulted", date=application_date.isoformat()),
             )
         )
     for q in qual_results:
@@ -101,8 +100,7 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
                 WarningItem(
                     code="qualification_after_application_date",
                     qualification_index=q.index,
-                    message=f"Qualification {q.index} is completed after the application date; "
-                    "it does not count.",
+                    message=ctx.say("qualification_after_application_date", index=q.index),
                 )
             )
     warnings += title_warnings(data, jobs, ctx)
@@ -128,17 +126,14 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
                 NextStep(
                     code="describe_tasks",
                     period_index=j.index,
-                    message=f"Describe the tasks of job {j.index} (or state its relevance) so "
-                    "it can be counted.",
+                    message=ctx.say("describe_tasks", index=j.index),
                 )
             )
     if any(d.status == "missing" for d in documents):
         next_steps.append(
             NextStep(
                 code="documents_missing",
-                message="Obtain an organisational chart from your employer; if it cannot be "
-                "provided, "
-                "prepare a statutory declaration with the same information and why.",
+                message=ctx.say("documents_missing"),
             )
         )
 
@@ -175,7 +170,7 @@ def assess_input(data: AssessmentInput, application_date: date) -> AssessmentRes
         ],
         outcome=outcome,
         pathway=pathway,
-        summary=summary_text(outcome, pathway, route_results, rules),
+        summary=summary_text(outcome, pathway, route_results, ctx),
         skilled_from=skilled[0] if skilled else None,
         skilled_from_note=skilled[1] if skilled else None,
         evidence_note=evidence,

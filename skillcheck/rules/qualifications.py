@@ -51,11 +51,11 @@ def assess_qualifications(
         done = q.completed is not None and q.completed.toordinal() <= app
         notes: list[str] = []
         if q.completed is None:
-            notes.append("not completed: it does not count until it is")
+            notes.append(ctx.say("qualification_not_completed"))
         elif not done:
-            notes.append("completed after the application date: it does not count yet")
+            notes.append(ctx.say("qualification_completed_later"))
         if q.level not in required:
-            notes.append("below the required level (AQF Diploma or higher)")
+            notes.append(ctx.say("qualification_below_level"))
         quals.append(
             Qual(
                 i,

@@ -24,12 +24,6 @@ from skillcheck.rules.qualifications import (
     route_qualification,
 )
 
-AT_LEVEL = "a completed qualification at the required level"
-KIND_TEXT = {
-    "highly_relevant": "highly relevant",
-    "relevant_or_highly_relevant": "relevant or highly relevant",
-}
-
 
 @dataclass(frozen=True)
 class Req:
@@ -183,20 +177,15 @@ def _requirement_model(r: Req, ctx: Context) -> Requirement:
     )
 
 
-def _qual_reason(route: Route, base: Qual | None, partner: Qual | None) -> str:
+def _qual_reason(route: Route, base: Qual | None, partner: Qual | None, ctx: Context) -> str:
     if base is None:
-        need = {
-            "highly_relevant": f"{AT_LEVEL} in a highly relevant field",
-            "not_highly_relevant": f"{AT_LEVEL} in a field that is not highly relevant",
-            "any": "a completed qualification at the required level",
-        }[route.qualification.field]
+        need = ctx.say(f"need_{route.qualification.field}")
         if route.qualification.additional_required:
-            need += " plus another, additional qualification in a highly relevant field"
-        return f"needs {need}; none in the profile fits"
-    text = f"rests on qualification {base.index}"
+            need = ctx.say("need_additional", need=need)
+        return ctx.say("route_needs_qualification", need=need)
     if partner is not None:
-        text += f" with additional qualification {partner.index}"
-    return text
+        return ctx.say("route_rests_on_with", base=base.index, additional=partner.index)
+    return ctx.say("route_rests_on", base=base.index)
 
 
 def route_result(
@@ -214,17 +203,23 @@ def route_result(
         cites += ctx.cites_of(route.total_years)
     main = reqs[-1] if reqs else None
     if met:
-        reason = "met: " + "; ".join(f"{r.counted} of {r.required} days counted" for r in reqs)
+        parts = [ctx.say("route_met_part", counted=r.counted, required=r.required) for r in reqs]
+        reason = ctx.say("route_met", parts="; ".join(parts))
     elif not qual_met:
-        reason = "not met: the qualification condition is not met"
+        reason = ctx.say("route_not_met_qualification")
     else:
-        short = [r for r in reqs if not r.met]
-        reason = "not met: " + "; ".join(
-            f"{r.required - r.counted} more days of "
-            f"{KIND_TEXT[r.kind]}"
-            f" employment needed ({r.counted} of {r.required})"
-            for r in short
-        )
+        parts = [
+            ctx.say(
+                "route_not_met_part",
+                more=r.required - r.counted,
+                kind=ctx.say(f"kind_{r.kind}"),
+                counted=r.counted,
+                required=r.required,
+            )
+            for r in reqs
+            if not r.met
+        ]
+        reason = ctx.say("route_not_met", parts="; ".join(parts))
     required = main.required if main else (route.total_years or years).value * ctx.year
     counted = main.counted if main else 0
     result = RouteResult(
@@ -234,7 +229,7 @@ def route_result(
         qualification_met=qual_met,
         qualification_index=base.index if base else None,
         additional_qualification_index=partner.index if partner else None,
-        qualification_reason=_qual_reason(route, base, partner),
+        qualification_reason=_qual_reason(route, base, partner, ctx),
         post_qualification=route.post_qualification,
         external=list(years.external),
         required_days=required,

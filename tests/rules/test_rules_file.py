@@ -106,6 +106,21 @@ def test_the_real_file_loads() -> None:
             _EXTERNAL + "    accessed: yesterday\n",
             "external_references.visaenvoy_149212",
         ),
+        (
+            "  describe_tasks: >-\n",
+            "  describe_tasks_typo: >-\n",
+            "messages: missing describe_tasks",
+        ),
+        (
+            "  application_date_defaulted: No application date given; today ({date}) was used.\n",
+            "  application_date_defaulted: No application date given; today ({day}) was used.\n",
+            "messages.application_date_defaulted: unknown field {day}",
+        ),
+        (
+            "    input_field: statutory_declaration\n",
+            "",
+            "documents.1.input_field: Field required",
+        ),
     ],
     ids=[
         "unknown key",
@@ -117,6 +132,9 @@ def test_the_real_file_loads() -> None:
         "unknown external reference",
         "external url not an address",
         "external accessed not a date",
+        "message missing",
+        "message with a field the engine does not fill",
+        "document without its input field",
     ],
 )
 def test_a_malformed_rules_file_does_not_load(
