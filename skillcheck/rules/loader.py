@@ -7,7 +7,6 @@ naming the file and the key.
 
 from __future__ import annotations
 
-import string
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from skillcheck.errors import RulesFileError
+from skillcheck.rules.messages import check_messages
 
 RULES_DIR = Path(__file__).resolve().parent
 Level = Literal[
@@ -47,54 +47,6 @@ ExclusionCode = Literal[
     "outside_window",
     "before_qualification",
 ]
-
-
-#: Each message template the engine fills, with the fields it may use.
-MESSAGE_FIELDS: dict[str, frozenset[str]] = {
-    key: frozenset(fields.split())
-    for key, fields in {
-        "qualification_not_completed": "",
-        "qualification_completed_later": "",
-        "qualification_below_level": "",
-        "title_listed": "index title lookup",
-        "title_decides_nothing": "",
-        "title_also_unsuitable": "index title titles",
-        "field_read_as": "index verdict majors",
-        "relevance_from_tasks": "index relevance",
-        "relevance_from_title": "index relevance",
-        "relevance_undecided": "index",
-        "kind_highly_relevant": "",
-        "kind_relevant_or_highly_relevant": "",
-        "need_highly_relevant": "",
-        "need_not_highly_relevant": "",
-        "need_any": "",
-        "need_additional": "need",
-        "route_needs_qualification": "need",
-        "route_rests_on": "base",
-        "route_rests_on_with": "base additional",
-        "route_met": "parts",
-        "route_met_part": "counted required",
-        "route_not_met_qualification": "",
-        "route_not_met": "parts",
-        "route_not_met_part": "more kind counted required",
-        "more_employment": "route parts",
-        "more_employment_part": "more months kind hours start",
-        "earliest_date": "route date",
-        "qualification_required": "",
-        "additional_qualification": "majors levels route years base",
-        "highly_relevant_qualification": "majors route years",
-        "anzsco_substitution": "",
-        "summary_meets": "name route label",
-        "summary_may_meet": "name",
-        "summary_does_not_meet": "name",
-        "application_date_defaulted": "date",
-        "qualification_after_application_date": "index",
-        "describe_tasks": "index",
-        "documents_missing": "",
-        "year": "n",
-        "years": "n",
-    }.items()
-}
 
 
 class _Strict(BaseModel):
@@ -394,7 +346,7 @@ def _check_consistency(rules: Rules, path: Path) -> None:
     numbers = [r.number for r in rules.routes]
     if numbers != sorted(set(numbers)):
         raise RulesFileError(f"{path}: routes: numbers must be unique and ascending")
-    _check_messages(rules, path)
+    check_messages(rules.messages, path)
     for where, ext_id in _external_ids(rules):
         if ext_id not in rules.external_references:
             raise RulesFileError(f"{path}: {where}.external: unknown external reference {ext_id!r}")
@@ -405,23 +357,6 @@ def _check_consistency(rules: Rules, path: Path) -> None:
     for doc in rules.documents:
         if doc.alternative_to is not None and doc.alternative_to not in ids:
             raise RulesFileError(f"{path}: documents.{doc.id}.alternative_to: unknown document")
-
-
-def _check_messages(rules: Rules, path: Path) -> None:
-    """Every message the engine needs is there, and uses only the fields it fills."""
-    missing = sorted(set(MESSAGE_FIELDS) - set(rules.messages))
-    if missing:
-        raise RulesFileError(f"{path}: messages: missing {', '.join(missing)}")
-    for key, text in rules.messages.items():
-        if key not in MESSAGE_FIELDS:
-            raise RulesFileError(f"{path}: messages.{key}: not a message the engine writes")
-        try:
-            used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-        except ValueError as exc:
-            raise RulesFileError(f"{path}: messages.{key}: {exc}") from None
-        unknown = sorted(used - MESSAGE_FIELDS[key])
-        if unknown:
-            raise RulesFileError(f"{path}: messages.{key}: unknown field {{{unknown[0]}}}")
 
 
 def _external_ids(node: object, where: str = "") -> list[tuple[str, str]]:
