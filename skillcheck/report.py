@@ -1,25 +1,40 @@
 """Readable renderings of an assessment result: plain text (the CLI) and Markdown (the UI).
 
-Both show the same things in the same order: the outcome, the routes, the jobs and
-what was counted, warnings, documents, next steps, sources and the disclaimer.
+Both show the same things in the same order: the outcome, the estimated start of
+skilled employment, where the numbers come from, the routes, the jobs and what was
+counted, warnings, documents, next steps, sources and the disclaimer. Text typed by
+the applicant (titles) is escaped so it can never start a line of its own.
 """
 
 from __future__ import annotations
 
-from skillcheck.rules.models import AssessmentResult
+import unicodedata
 
-_OUTCOME = {
-    "meets_criteria": "MEETS the published criteria",
-    "does_not_meet": "DOES NOT MEET the published criteria",
-    "needs_more_information": "NEEDS MORE INFORMATION",
-}
+from skillcheck.rules.models import AssessmentResult
+from skillcheck.rules.outcomes import OUTCOME_HEADINGS as _OUTCOME
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters and line breaks shown as escapes (\\n, \\x1b, ...)."""
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif (
+            unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+            or ch in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        ):
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def _route_lines(result: AssessmentResult) -> list[str]:
     lines = []
     for r in result.routes:
         mark = "met" if r.met else "not met"
-        flag = " (reconstructed figure)" if r.reconstructed else ""
+        flag = " (years from external sources)" if r.external else ""
         lines.append(f"Route {r.route} - {mark}{flag}: {r.label}")
         lines.append(f"  qualification: {r.qualification_reason}")
         for q in r.requirements:
@@ -54,6 +69,18 @@ def _period_lines(result: AssessmentResult) -> list[str]:
     return lines
 
 
+def _evidence_lines(result: AssessmentResult) -> list[str]:
+    note = result.evidence_note
+    if note is None:
+        return []
+    known = {e.id: e for e in result.external_references}
+    lines = [note.message]
+    for ext_id in note.external:
+        e = known[ext_id]
+        lines.append(f'{e.publisher}, "{e.title}", {e.url} (read {e.accessed}): {e.supports}')
+    return lines
+
+
 def _sections(result: AssessmentResult) -> list[tuple[str, list[str]]]:
     head = [
         f"{_OUTCOME[result.outcome]}"
@@ -61,6 +88,11 @@ def _sections(result: AssessmentResult) -> list[tuple[str, list[str]]]:
         + f" (application date {result.application_date})",
         result.summary,
     ]
+    if result.skilled_from is not None and result.skilled_from_note is not None:
+        head.append(
+            f"Skilled employment from (estimate): {result.skilled_from}. "
+            + result.skilled_from_note.message
+        )
     docs = [
         f"[{'x' if d.status in ('provided', 'provided_instead', 'not_needed') else ' '}] "
         f"{d.label} ({d.status.replace('_', ' ')})"
@@ -68,8 +100,14 @@ def _sections(result: AssessmentResult) -> list[tuple[str, list[str]]]:
     ]
     steps = [s.message for s in result.next_steps] or ["None."]
     cites = [f'[{c.id}] {c.source} line {c.line}: "{c.quote}"' for c in result.citations]
+    cites += [
+        f'[{e.id}] {e.publisher}, "{e.title}", {e.url} (read {e.accessed})'
+        for e in result.external_references
+    ]
+    evidence = _evidence_lines(result)
     return [
         (f"{result.occupation_title} ({result.occupation})", head),
+        *([("Where the numbers come from", evidence)] if evidence else []),
         ("Routes", _route_lines(result)),
         ("Employment", _period_lines(result) or ["No employment given."]),
         ("Warnings", [f"{w.code}: {w.message}" for w in result.warnings] or ["None."]),
@@ -85,14 +123,15 @@ def to_text(result: AssessmentResult) -> str:
     """The result as plain text for a terminal."""
     out: list[str] = []
     for title, lines in _sections(result):
-        out += [title, "=" * len(title) if not out else "-" * len(title), *lines, ""]
+        out += [title, "=" * len(title) if not out else "-" * len(title), *map(one_line, lines), ""]
     return "\n".join(out)
 
 
 def to_markdown(result: AssessmentResult) -> str:
     """The result as Markdown (headings, bullet lists, a routes table)."""
     out: list[str] = []
-    for i, (title, lines) in enumerate(_sections(result)):
+    for i, (title, raw) in enumerate(_sections(result)):
+        lines = [one_line(line) for line in raw]
         out.append(f"{'#' if i == 0 else '##'} {title}")
         out.append("")
         if title == "Routes":

@@ -2,7 +2,9 @@
 
 Offsets come from the corpus text itself (the quote found on its cited line); the
 chunk id and section come from ``skillcheck.corpus.locate_quote`` when that module
-is available. Nothing here changes the determination.
+is available. The corpus folder is an argument; its default is the packaged one
+(``corpus/`` in a checkout, ``skillcheck/_bundled/corpus`` in a wheel), found without
+reading any settings. Nothing here changes the determination.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from typing import Any
 
 from skillcheck.rules.models import AssessmentResult, Citation
 
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # skillcheck/
 
-def _corpus_dir() -> Path:
-    from skillcheck.config import get_settings
 
-    return get_settings().corpus_dir
+def default_corpus_dir() -> Path:
+    """The corpus folder of a checkout, or its copy inside an installed wheel."""
+    in_repo = _PACKAGE_DIR.parent / "corpus"
+    return in_repo if in_repo.is_dir() else _PACKAGE_DIR / "_bundled" / "corpus"
 
 
 @lru_cache(maxsize=8)
@@ -47,7 +51,7 @@ def quote_offsets(citation: Citation, corpus_dir: Path) -> tuple[int, int] | Non
 
 def resolve_citations(result: AssessmentResult, corpus_dir: Path | None = None) -> AssessmentResult:
     """A copy of ``result`` whose citations carry offsets and, when known, chunk ids."""
-    folder = corpus_dir if corpus_dir is not None else _corpus_dir()
+    folder = corpus_dir if corpus_dir is not None else default_corpus_dir()
     locate: Callable[[str, str], Any] | None
     try:
         from skillcheck.corpus import locate_quote  # type: ignore[attr-defined,unused-ignore]
@@ -63,7 +67,7 @@ def resolve_citations(result: AssessmentResult, corpus_dir: Path | None = None) 
             update["start"], update["end"] = offsets
         if locate is not None:
             try:
-                found = locate(c.source, c.quote)
+                found = locate(c.source, c.quote, folder)
             except Exception:  # the corpus index is optional here; the answer stands without it
                 found = None
             if found is not None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from skillcheck.errors import UserInputError
 
+MAX_TITLE = 200  # as a job title in a profile (models.Title)
+
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -56,24 +58,47 @@ def read_profile(source: str | None) -> Any:
         raise UserInputError(
             f"input: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise UserInputError("input: JSON nested too deeply to be a profile") from None
+
+
+def _check_arguments(args: argparse.Namespace) -> str | None:
+    """The title to look up, if any; a clash of arguments raises UserInputError."""
+    title: str | None = getattr(args, "title", None)
+    schema = bool(getattr(args, "schema", False))
+    given = getattr(args, "file", None)
+    if schema and title is not None:
+        raise UserInputError("--schema: cannot be combined with --title")
+    if schema and given is not None:
+        raise UserInputError(f"--schema: cannot be combined with a profile file ({given!r})")
+    if title is None:
+        return None
+    if given is not None:
+        raise UserInputError(f"--title: cannot be combined with a profile file ({given!r})")
+    if not title.strip():
+        raise UserInputError("--title: give a job title (it is empty)")
+    if len(title) > MAX_TITLE:
+        raise UserInputError(f"--title: too long ({len(title)} characters; at most {MAX_TITLE})")
+    return title
 
 
 def run_assess(args: argparse.Namespace) -> int:
     """Run ``skillcheck assess``; returns the exit status."""
-    from skillcheck.rules import assess, input_schema, lookup_title, resolve_citations
+    from skillcheck.report import one_line
+    from skillcheck.rules import assess, input_schema, lookup_title
 
-    title: str | None = getattr(args, "title", None)
+    title = _check_arguments(args)
     if getattr(args, "schema", False):
         sys.stdout.write(json.dumps(input_schema(), indent=2) + "\n")
         return 0
     if title is not None:
         match = lookup_title(title)
         if args.format == "text":
-            sys.stdout.write(match.message + "\n")
+            sys.stdout.write(one_line(match.message) + "\n")
         else:
             sys.stdout.write(match.model_dump_json(indent=2) + "\n")
         return 0
-    result = resolve_citations(assess(read_profile(args.file)))
+    result = assess(read_profile(args.file))
     if args.format == "text":
         from skillcheck.report import to_text
 

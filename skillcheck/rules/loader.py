@@ -7,14 +7,16 @@ naming the file and the key.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from skillcheck.errors import RulesFileError
+from skillcheck.rules.messages import check_messages
 
 RULES_DIR = Path(__file__).resolve().parent
 Level = Literal[
@@ -59,29 +61,61 @@ class Reference(_Strict):
     quote: str = Field(min_length=1)
 
 
-class _Cited(_Strict):
+class ExternalReference(_Strict):
+    """A public page outside the corpus that a rule rests on, described in our own words.
+
+    ``supports`` says what the page supports, never a sentence copied from it;
+    ``accessed`` is the day the page (or a stored copy) was read.
+    """
+
+    publisher: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://\S+$")
+    accessed: date
+    supports: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accessed_is_a_date(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("accessed"), str):
+            try:
+                return {**data, "accessed": date.fromisoformat(data["accessed"])}
+            except ValueError:
+                raise ValueError("accessed: must be a date written YYYY-MM-DD") from None
+        return data
+
+
+class RuleValue(_Strict):
+    """A rule: its value rests on a corpus line, on external references, or on both."""
+
     description: str = ""
-    reference: Reference
+    reference: Reference | None = None
     see_also: list[Reference] = Field(default_factory=list)
+    external: list[str] = Field(default_factory=list)
     note: str | None = None
 
+    @model_validator(mode="after")
+    def _has_a_reference(self) -> RuleValue:
+        if self.reference is None and not self.external:
+            raise ValueError("a rule needs a reference (corpus line) or an external reference")
+        return self
 
-class Number(_Cited):
+
+class Number(RuleValue):
     """One number of the rules."""
 
     value: int = Field(ge=0)
-    reconstructed: bool = False
 
 
-class Levels(_Cited):
+class Levels(RuleValue):
     value: list[Level]
 
 
-class Words(_Cited):
+class Words(RuleValue):
     value: list[str]
 
 
-class WordMap(_Cited):
+class WordMap(RuleValue):
     value: dict[str, str]
 
 
@@ -119,16 +153,27 @@ class Exclusion(_Strict):
 
 
 class Task(_Strict):
+    """A listed task and the word prefixes that make a stated task match it.
+
+    A stated task matches when, for one of the patterns, it has a word beginning with
+    a prefix of every group (so a shared verb alone never matches).
+    """
+
     id: str
     text: str
+    patterns: list[list[list[str]]] = Field(min_length=1)
     reference: Reference
 
 
+class Message(RuleValue):
+    """A message template of ours ({named} fields filled by the engine), with its basis."""
+
+    message: str
+
+
 class TaskMatching(_Strict):
-    stem_length: Number
-    min_shared_words: Number
     min_tasks_highly_relevant: Number
-    stop_words: Words
+    unsuitable_title_cap: Message
 
 
 class EmploymentRules(_Strict):
@@ -155,8 +200,43 @@ class Route(_Strict):
     reference: Reference
 
 
-class ReconstructedWarning(_Strict):
-    min_counted_years: Number
+class EvidenceNote(RuleValue):
+    """The note shown when an outcome rests on a route whose years come from external pages."""
+
+    routes: list[int]
+    message: str
+
+
+class OlderReading(RuleValue):
+    """The older sheets' additional level (Certificate IV): a caveat, never an outcome."""
+
+    additional_levels: list[Level]
+    warning: str
+    next_step: str
+
+
+class SkilledFrom(RuleValue):
+    """How the estimated date from which employment counts as skilled is explained."""
+
+    message: str
+
+
+class DateRange(RuleValue):
+    earliest: date
+    latest: date
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            for key in ("earliest", "latest"):
+                if isinstance(data.get(key), str):
+                    try:
+                        data[key] = date.fromisoformat(data[key])
+                    except ValueError:
+                        raise ValueError(f"{key}: must be a date written YYYY-MM-DD") from None
+        return data
 
 
 class AnzscoSubstitution(_Strict):
@@ -177,6 +257,7 @@ class ListedTitle(_Strict):
     variants: list[str] = Field(default_factory=list)
     reference: Reference
     anzsco: AnzscoPlacement | None = None
+    note: str | None = None
 
 
 class TitleRules(_Strict):
@@ -189,7 +270,10 @@ class TitleRules(_Strict):
 
 
 class Document(_Strict):
+    """A document of the checklist, and the input field saying whether the applicant has it."""
+
     id: str
+    input_field: Literal["organisational_chart", "statutory_declaration"]
     label: str
     alternative_to: str | None
     reference: Reference
@@ -205,7 +289,12 @@ class Rules(_Strict):
     qualification: QualificationRules
     employment: EmploymentRules
     routes: list[Route] = Field(min_length=1)
-    reconstructed_warning: ReconstructedWarning
+    external_references: dict[str, ExternalReference]
+    evidence_note: EvidenceNote
+    older_reading: OlderReading
+    skilled_from: SkilledFrom
+    application_dates: DateRange
+    messages: dict[str, str]
     anzsco_substitution: AnzscoSubstitution
     titles: TitleRules
     documents: list[Document]
@@ -257,10 +346,34 @@ def _check_consistency(rules: Rules, path: Path) -> None:
     numbers = [r.number for r in rules.routes]
     if numbers != sorted(set(numbers)):
         raise RulesFileError(f"{path}: routes: numbers must be unique and ascending")
+    check_messages(rules.messages, path)
+    for where, ext_id in _external_ids(rules):
+        if ext_id not in rules.external_references:
+            raise RulesFileError(f"{path}: {where}.external: unknown external reference {ext_id!r}")
+    known = set(numbers)
+    if not set(rules.evidence_note.routes) <= known:
+        raise RulesFileError(f"{path}: evidence_note.routes: unknown route")
     ids = {d.id for d in rules.documents}
     for doc in rules.documents:
         if doc.alternative_to is not None and doc.alternative_to not in ids:
             raise RulesFileError(f"{path}: documents.{doc.id}.alternative_to: unknown document")
+
+
+def _external_ids(node: object, where: str = "") -> list[tuple[str, str]]:
+    """Every (key path, external reference id) a rule names, anywhere in the rules."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, RuleValue):
+        found += [(where, ext) for ext in node.external]
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            found += _external_ids(getattr(node, name), f"{where}.{name}".lstrip("."))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found += _external_ids(item, f"{where}.{i}")
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            found += _external_ids(item, f"{where}.{key}")
+    return found
 
 
 def rules_path(occupation: str) -> Path:

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from skillcheck.rules.loader import ExclusionCode, Level
+from skillcheck.rules.outcomes import Outcome
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -44,7 +45,6 @@ IsoDate = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
 Relevance = Literal["highly_relevant", "relevant", "not_relevant"]
-Outcome = Literal["meets_criteria", "does_not_meet", "needs_more_information"]
 Title = Annotated[str, Field(max_length=200)]
 
 
@@ -161,9 +161,26 @@ class QualificationResult(_Output):
     notes: list[str]
 
 
+class Span(_Output):
+    """Days counted, from ``start`` to ``end`` (both included)."""
+
+    start: date
+    end: date
+    days: int
+
+
+class Window(_Output):
+    """The years before the application date a route counts in (both ends included)."""
+
+    years: int
+    start: date
+    end: date
+
+
 class Requirement(_Output):
     kind: Literal["highly_relevant", "relevant_or_highly_relevant"]
     window_years: int
+    window_from: date = Field(description="First day of the window (before the qualification).")
     counted_from: date
     counted_to: date
     required_days: int
@@ -173,6 +190,7 @@ class Requirement(_Output):
     shortfall_days: int
     overlap_days: int = Field(description="Days more than one job covered, counted once.")
     undecided_days: int = Field(description="Days more if jobs of undecided relevance counted.")
+    spans: list[Span] = Field(description="The counted days, overlaps merged, in date order.")
     met: bool
 
 
@@ -185,7 +203,9 @@ class RouteResult(_Output):
     additional_qualification_index: int | None
     qualification_reason: str
     post_qualification: bool
-    reconstructed: bool
+    external: list[str] = Field(
+        description="Ids of the external references its years rest on (external_references)."
+    )
     required_days: int
     counted_days: int
     required_months: float
@@ -205,6 +225,8 @@ class NotCounted(_Output):
 class PeriodRoute(_Output):
     route: int
     counted_days: int
+    counted_from: date | None = Field(description="First day of this job the route counts.")
+    counted_to: date | None
     not_counted: list[NotCounted]
 
 
@@ -216,6 +238,7 @@ class PeriodResult(_Output):
     ongoing: bool
     days: int = Field(description="Whole days from start to end (or the application date).")
     days_to_application_date: int
+    runs_to: date = Field(description="Its last day up to the application date (start if later).")
     relevance: Relevance | None
     relevance_source: Literal["stated", "tasks", "title", "undecided"]
     matched_tasks: list[str]
@@ -223,6 +246,27 @@ class PeriodResult(_Output):
     counted: bool
     excluded: list[NotCounted]
     by_route: list[PeriodRoute]
+
+
+class ExternalSource(_Output):
+    """A public page outside the corpus that a rule rests on; ``supports`` is in our words."""
+
+    id: str
+    publisher: str
+    title: str
+    url: str
+    accessed: date
+    supports: str
+
+
+class Note(_Output):
+    """A plain statement beside the outcome, with the corpus lines and pages it rests on."""
+
+    code: str
+    message: str
+    routes: list[int] = Field(default_factory=list)
+    cites: list[str] = Field(default_factory=list)
+    external: list[str] = Field(default_factory=list)
 
 
 class WarningItem(_Output):
@@ -258,9 +302,17 @@ class AssessmentResult(_Output):
     occupation: str
     occupation_title: str
     application_date: date
+    windows: list[Window] = Field(description="The extended and recent windows, in that order.")
     outcome: Outcome
     pathway: int | None
     summary: str
+    skilled_from: date | None = Field(
+        description="Estimated first day of skilled employment (after the met route's minimum)."
+    )
+    skilled_from_note: Note | None
+    evidence_note: Note | None = Field(
+        description="Where the outcome rests on external evidence (route 2 or 3), says so."
+    )
     qualifications: list[QualificationResult]
     routes: list[RouteResult]
     periods: list[PeriodResult]
@@ -269,4 +321,5 @@ class AssessmentResult(_Output):
     next_steps: list[NextStep]
     assumptions: list[str]
     citations: list[Citation]
+    external_references: list[ExternalSource]
     disclaimer: str

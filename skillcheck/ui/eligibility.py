@@ -14,6 +14,7 @@ from typing import Any, Literal
 import pandas as pd  # type: ignore[import-untyped]
 import streamlit as st
 
+from skillcheck.rules.outcomes import OUTCOME_TITLES
 from skillcheck.ui import html as h
 from skillcheck.ui import profile
 from skillcheck.ui.engine import assess_profile, report_json, report_markdown
@@ -26,9 +27,13 @@ JOBS_KEY = "form_jobs"
 ERROR_KEY = "form_error"
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
 OUTCOMES: dict[str, tuple[str, BadgeColor, str]] = {
-    "meets_criteria": ("Meets the published criteria", "green", ":material/check_circle:"),
-    "does_not_meet": ("Does not meet the published criteria", "red", ":material/cancel:"),
-    "needs_more_information": ("Needs more information", "orange", ":material/help:"),
+    "meets_criteria": (OUTCOME_TITLES["meets_criteria"], "green", ":material/check_circle:"),
+    "does_not_meet": (OUTCOME_TITLES["does_not_meet"], "red", ":material/cancel:"),
+    "needs_more_information": (
+        OUTCOME_TITLES["needs_more_information"],
+        "orange",
+        ":material/help:",
+    ),
 }
 _LEVEL_LABELS = {lvl: lvl.replace("_", " ") for lvl in profile.LEVELS}
 _RELEVANCE_LABELS = {
@@ -207,7 +212,7 @@ def routes_table(result: dict[str, Any]) -> pd.DataFrame:
                 "months required": _months(r.get("required_months")),
                 "months counted": _months(r.get("counted_months")),
                 "what it needs": str(r.get("label", ""))
-                + (" (reconstructed figure)" if r.get("reconstructed") else ""),
+                + (" (years from external sources)" if r.get("external") else ""),
                 "qualification": ("met: " if r.get("qualification_met") else "not met: ")
                 + str(r.get("qualification_reason", "")),
                 "why": str(r.get("reason", "")),
@@ -269,6 +274,39 @@ def _citations_html(citations: Any) -> str:
     return '<ul class="sc-list">' + "".join(lis) + "</ul>" if lis else ""
 
 
+def skilled_from_html(result: dict[str, Any]) -> str:
+    """The estimated start of skilled employment, labelled an estimate (empty if none)."""
+    when = result.get("skilled_from")
+    note = result.get("skilled_from_note") or {}
+    if not when:
+        return ""
+    return (
+        f'<p class="sc-skilled-from"><strong>Skilled employment from (estimate): '
+        f"{h.esc(when)}</strong><br>{h.esc(note.get('message', ''))}</p>"
+    )
+
+
+def evidence_html(result: dict[str, Any]) -> str:
+    """Where the outcome's number comes from, with the external pages (empty if not external)."""
+    note = result.get("evidence_note")
+    if not note:
+        return ""
+    known = {e.get("id"): e for e in result.get("external_references") or []}
+    items = []
+    for ext_id in note.get("external") or []:
+        e = known.get(ext_id)
+        if e is None:
+            continue
+        items.append(
+            f"<li>{h.esc(e.get('publisher', ''))}, "
+            f'<a href="{h.esc(e.get("url", ""))}" target="_blank" rel="noopener">'
+            f"“{h.esc(e.get('title', ''))}”</a> (read {h.esc(e.get('accessed', ''))}): "
+            f"{h.esc(e.get('supports', ''))}</li>"
+        )
+    listed = '<ul class="sc-list">' + "".join(items) + "</ul>" if items else ""
+    return f'<div class="sc-evidence"><p>{h.esc(note.get("message", ""))}</p>{listed}</div>'
+
+
 def render_card(eligibility: dict[str, Any], message_id: str) -> None:
     """The engine's result as one card: badge, routes, periods, chart, lists, downloads."""
     result = eligibility["result"]
@@ -284,6 +322,13 @@ def render_card(eligibility: dict[str, Any], message_id: str) -> None:
             st.caption(f"application date {result.get('application_date', '')}")
         if result.get("summary"):
             st.html(f"<p>{h.esc(result['summary'])}</p>")
+        skilled = skilled_from_html(result)
+        if skilled:
+            st.html(skilled)
+        evidence = evidence_html(result)
+        if evidence:
+            st.markdown("**Where the numbers come from**")
+            st.html(evidence)
         if result.get("routes"):
             st.markdown("**Routes**")
             st.dataframe(routes_table(result), hide_index=True, width="stretch")

@@ -15,13 +15,6 @@ from pydantic import ValidationError
 from skillcheck.errors import SkillcheckError
 
 
-def format_validation_error(exc: ValidationError) -> str:
-    """A pydantic error as one line naming the field, like the CLI prints it."""
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ())) or "(top level)"
-    return f"{where}: {first.get('msg', 'invalid')}"
-
-
 def assess_profile(payload: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
     """The engine's result for ``payload`` as JSON, or the message naming what is wrong."""
     from skillcheck import rules
@@ -29,8 +22,7 @@ def assess_profile(payload: dict[str, Any]) -> tuple[dict[str, Any] | None, str 
     try:
         result = rules.assess(payload)
     except ValidationError as exc:
-        formatter = getattr(rules, "format_validation_error", format_validation_error)
-        return None, str(formatter(exc))
+        return None, rules.format_validation_error(exc)
     except SkillcheckError as exc:
         return None, str(exc)
     dumped: dict[str, Any] = result.model_dump(mode="json")

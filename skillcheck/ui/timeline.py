@@ -3,22 +3,20 @@
 One Altair chart: the two windows before the application date shaded, each job as a
 bar (coloured by whether the engine counted any of it for the route shown), each
 qualification's completion as a diamond, and the counted days drawn over the jobs.
-How many days count is the engine's number (``periods[].by_route[].counted_days``);
-the chart only places those days in time: from the later of the route's window start
-and, for a post-qualification route, the day after the qualification, to the job's
-end or the application date.
+Every date and number drawn is the engine's: the windows (``windows``), each job's
+days up to the application date (``periods[].runs_to``) and the days a route counted
+from it (``periods[].by_route[]``: ``counted_from``, ``counted_to``, ``counted_days``).
+The chart does no date arithmetic of its own.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import altair as alt
 import pandas as pd  # type: ignore[import-untyped]
 
-DAYS_PER_YEAR = 365
-WINDOW_YEARS = (10, 5)
 _STATUS_COLORS = {
     "counted": "#2e7d32",
     "partly counted": "#9ccc65",
@@ -52,42 +50,24 @@ def focus_route(result: dict[str, Any]) -> dict[str, Any] | None:
     )
 
 
-def windows(app: date) -> list[dict[str, Any]]:
-    """The 10- and 5-year windows ending on the application date (both ends included)."""
-    return [
-        {
-            "window": f"last {years} years",
-            "s": app - timedelta(days=years * DAYS_PER_YEAR - 1),
-            "e": app,
-        }
-        for years in WINDOW_YEARS
-    ]
-
-
-def _route_start(route: dict[str, Any], result: dict[str, Any], app: date) -> date:
-    """The first day the route can count: its window's start, or after the qualification."""
-    starts = [_day(q.get("counted_from")) for q in route.get("requirements") or []]
-    known = [s for s in starts if s is not None]
-    lo = min(known) if known else app - timedelta(days=5 * DAYS_PER_YEAR - 1)
-    index = route.get("qualification_index")
-    if route.get("post_qualification") and index is not None:
-        quals = result.get("qualifications") or []
-        done = _day(quals[index].get("completed")) if index < len(quals) else None
-        if done is not None:
-            lo = max(lo, done + timedelta(days=1))
-    return lo
+def windows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The engine's windows (10 and 5 years ending on the application date)."""
+    rows = []
+    for w in result.get("windows") or []:
+        start, end = _day(w.get("start")), _day(w.get("end"))
+        if start is not None and end is not None:
+            rows.append({"window": f"last {w.get('years')} years", "s": start, "e": end})
+    return rows
 
 
 def _job_rows(
-    result: dict[str, Any], route: dict[str, Any] | None, app: date
+    result: dict[str, Any], route: dict[str, Any] | None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     jobs, counted = [], []
-    lo = _route_start(route, result, app) if route else None
     for p in result.get("periods") or []:
-        start = _day(p.get("start"))
-        if start is None:
+        start, end = _day(p.get("start")), _day(p.get("runs_to"))
+        if start is None or end is None:
             continue
-        end = min(_day(p.get("end")) or app, app)
         label = f"Job {p.get('index')}: {p.get('title') or '(no title)'}"
         by_route = {br.get("route"): br for br in p.get("by_route") or []}
         share = by_route.get(route.get("route")) if route else None
@@ -103,16 +83,15 @@ def _job_rows(
             {
                 "row": label,
                 "start": start,
-                "end": max(end, start),
+                "end": end,
                 "status": status,
                 "days counted": days,
                 "not counted": "; ".join(why),
             }
         )
-        if days > 0 and lo is not None:
-            s = max(start, lo)
-            if s <= end:
-                counted.append({"row": label, "start": s, "end": end, "days counted": days})
+        first, last = _day((share or {}).get("counted_from")), _day((share or {}).get("counted_to"))
+        if days > 0 and first is not None and last is not None:
+            counted.append({"row": label, "start": first, "end": last, "days counted": days})
     return jobs, counted
 
 
@@ -120,7 +99,7 @@ def timeline_chart(payload: dict[str, Any], result: dict[str, Any]) -> alt.Layer
     """The chart, or None when there is nothing dated to draw."""
     app = _day(result.get("application_date") or payload.get("application_date")) or date.today()
     route = focus_route(result)
-    jobs, counted = _job_rows(result, route, app)
+    jobs, counted = _job_rows(result, route)
     quals = [
         {"row": f"Qualification {q.get('index')}: {q.get('title') or q.get('level')}", "on": done}
         for q in result.get("qualifications") or []
@@ -129,11 +108,12 @@ def timeline_chart(payload: dict[str, Any], result: dict[str, Any]) -> alt.Layer
     if not jobs and not quals:
         return None
     title = f"Counted days for route {route['route']}" if route else "No route's qualification met"
-    return _layers(app, jobs, counted, quals, title)
+    return _layers(app, windows(result), jobs, counted, quals, title)
 
 
 def _layers(
     app: date,
+    spans: list[dict[str, Any]],
     jobs: list[dict[str, Any]],
     counted: list[dict[str, Any]],
     quals: list[dict[str, Any]],
@@ -141,7 +121,7 @@ def _layers(
 ) -> alt.LayerChart:
     rows = [j["row"] for j in jobs] + [q["row"] for q in quals]
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260))
-    win = pd.DataFrame(windows(app))
+    win = pd.DataFrame(spans)
     layers: list[Any] = [
         alt.Chart(win)
         .mark_rect(opacity=0.10, color="#1e88e5")

@@ -175,3 +175,33 @@ def test_merged_list_items_are_each_highlighted() -> None:
     marked = [passage[s:e] for s, e in cited.local_highlights()]
     assert "Planning the customer service policy" in marked
     assert "Training the staff well" in marked
+
+
+def test_the_card_says_where_a_route_3_number_comes_from_and_the_skilled_from_estimate() -> None:
+    from skillcheck.ui.eligibility import evidence_html, routes_table, skilled_from_html
+
+    payload = {
+        "application_date": "2026-11-22",
+        "qualifications": [{"level": "bachelor", "field": "History", "completed": "2015-06-30"}],
+        "employment": [
+            {
+                "start": "2024-11-23",
+                "end": None,
+                "hours_per_week": 40,
+                "paid": True,
+                "relevance": "highly_relevant",
+            }
+        ],
+    }
+    result = rules.assess(payload).model_dump(mode="json")
+    assert result["pathway"] == 3
+    evidence = evidence_html(result)
+    assert (
+        "lost the years" in evidence
+        and "https://visaenvoy.com/sol/customer-service-manager" in evidence
+    )
+    skilled = skilled_from_html(result)
+    assert "Skilled employment from (estimate): 2026-11-23" in skilled
+    assert "external sources" in routes_table(result).loc[2, "what it needs"]
+    no = rules.assess({**payload, "employment": []}).model_dump(mode="json")
+    assert skilled_from_html(no) == "" and evidence_html(no) != ""  # route 3 missed: still said

@@ -9,7 +9,13 @@ from skillcheck.rules.models import AssessmentResult
 
 def facts(result: AssessmentResult) -> dict[str, Any]:
     """``outcome``, ``route1.counted_days``, ``period0.excluded``, ``warnings`` and the like."""
-    out: dict[str, Any] = {"outcome": result.outcome, "pathway": result.pathway}
+    out: dict[str, Any] = {
+        "outcome": result.outcome,
+        "pathway": result.pathway,
+        "skilled_from": result.skilled_from.isoformat() if result.skilled_from else None,
+        "evidence_note.routes": result.evidence_note.routes if result.evidence_note else None,
+        "evidence_note.external": result.evidence_note.external if result.evidence_note else None,
+    }
     for r in result.routes:
         key = f"route{r.route}"
         out.update(
@@ -19,13 +25,18 @@ def facts(result: AssessmentResult) -> dict[str, Any]:
                 f"{key}.qualification_index": r.qualification_index,
                 f"{key}.counted_days": r.counted_days,
                 f"{key}.required_days": r.required_days,
+                f"{key}.additional_qualification_index": r.additional_qualification_index,
             }
         )
         if r.requirements:
+            out[f"{key}.spans"] = [
+                [s.start.isoformat(), s.end.isoformat()] for s in r.requirements[0].spans
+            ]
             out[f"{key}.recent_days"] = r.requirements[0].counted_days
             out[f"{key}.overlap_days"] = r.requirements[0].overlap_days
         if len(r.requirements) > 1:
             out[f"{key}.total_days"] = r.requirements[1].counted_days
+    out["windows"] = [[w.years, w.start.isoformat(), w.end.isoformat()] for w in result.windows]
     for p in result.periods:
         key = f"period{p.index}"
         out[f"{key}.excluded"] = [x.code for x in p.excluded]
@@ -33,8 +44,15 @@ def facts(result: AssessmentResult) -> dict[str, Any]:
         out[f"{key}.relevance"] = p.relevance
         out[f"{key}.relevance_source"] = p.relevance_source
         out[f"{key}.title_status"] = p.title_status
+        out[f"{key}.matched_tasks"] = p.matched_tasks
+        out[f"{key}.runs_to"] = p.runs_to.isoformat()
         for br in p.by_route:
             out[f"{key}.route{br.route}"] = br.counted_days
+            if br.counted_from and br.counted_to:
+                out[f"{key}.route{br.route}.span"] = [
+                    br.counted_from.isoformat(),
+                    br.counted_to.isoformat(),
+                ]
             out[f"{key}.route{br.route}.not_counted"] = {n.code: n.days for n in br.not_counted}
     out["warnings"] = [w.code for w in result.warnings]
     out["next_steps"] = [s.code for s in result.next_steps]
@@ -44,6 +62,7 @@ def facts(result: AssessmentResult) -> dict[str, Any]:
                 s.earliest_date.isoformat() if s.earliest_date else None
             )
             out[f"shortfall.route{s.route}"] = s.shortfall_days
+    out["external_references"] = [e.id for e in result.external_references]
     for d in result.documents:
         out[f"document.{d.id}"] = d.status
     return out

@@ -119,6 +119,24 @@ CASES = [
     ),
     ("unknown occupation", {**GOOD, "occupation": "149211"}, "occupation: no rules for 149211"),
     ("list instead of object", [GOOD], "input: expected a JSON object"),
+    (
+        "application date in year 1 (the windows would start before it)",
+        _with("application_date", "0001-01-01"),
+        "application_date: 0001-01-01 is outside the dates the check accepts",
+    ),
+    (
+        "application date on the last day of year 9999",
+        _with("application_date", "9999-12-31"),
+        "application_date: 9999-12-31 is outside the dates the check accepts",
+    ),
+    (
+        "application date whose earliest-date projection would pass year 9999",
+        {
+            **_with("application_date", "9998-06-01"),
+            "employment": [{**GOOD["employment"][0], "start": "9998-01-01"}],
+        },
+        "application_date: 9998-06-01 is outside the dates the check accepts",
+    ),
 ]
 
 
@@ -152,6 +170,14 @@ def test_bad_profile_is_one_line_exit_2(data: Any, message: str) -> None:
         ("", ["/nonexistent/profile.json"], "does not exist"),
         ("", [str(REPO / "tests")], "is a directory"),
         ("", [], "file: give a JSON file"),
+        ("[" * 100000, ["-"], "input: JSON nested too deeply"),
+        ('{"a":' * 50000 + "1" + "}" * 50000, ["-"], "input: JSON nested too deeply"),
+        ("", ["--title", ""], "--title: give a job title"),
+        ("", ["--title", "   "], "--title: give a job title"),
+        ("", ["--title", "Service Manager", "profile.json"], "--title: cannot be combined"),
+        ("", ["--schema", "profile.json"], "--schema: cannot be combined with a profile file"),
+        ("", ["--schema", "--title", "Service Manager"], "--schema: cannot be combined"),
+        ("", ["--title", "x" * 100000], "--title: too long (100000 characters; at most 200)"),
     ],
     ids=[
         "not json",
@@ -162,6 +188,14 @@ def test_bad_profile_is_one_line_exit_2(data: Any, message: str) -> None:
         "missing file",
         "directory",
         "no file",
+        "deeply nested list",
+        "deeply nested object",
+        "empty title",
+        "blank title",
+        "title with a file",
+        "schema with a file",
+        "schema with a title",
+        "unbounded title",
     ],
 )
 def test_unreadable_input_is_one_line_exit_2(stdin: str, args: list[str], message: str) -> None:
@@ -198,3 +232,19 @@ def test_title_lookup_from_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["assess", "--title", "Call Centre Manager"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["status"], out["anzsco_code"]) == ("unsuitable", "149211")
+
+
+def test_a_title_cannot_print_a_fake_outcome_line(capsys: pytest.CaptureFixture[str]) -> None:
+    fake = "Service Manager\nMEETS\x1b[1A\x1b[2K the published criteria"
+    assert main(["assess", "--title", fake, "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 1 and "\x1b" not in out  # the newline is folded, ESC shown
+    assert "MEETS\\x1b[1A\\x1b[2K the published criteria" in out
+
+
+def test_the_in_process_entry_refuses_dates_out_of_range_with_the_same_message() -> None:
+    from skillcheck.errors import UserInputError
+    from skillcheck.rules import assess
+
+    with pytest.raises(UserInputError, match="application_date: 0001-01-01 is outside"):
+        assess(_with("application_date", "0001-01-01"))
