@@ -9,15 +9,8 @@ determination made without the engine is withdrawn.
 from __future__ import annotations
 
 import re
-from typing import Literal
 
-Outcome = Literal["meets_criteria", "does_not_meet", "needs_more_information"]
-
-OUTCOME_LABELS: dict[str, str] = {
-    "meets_criteria": "meets the published criteria",
-    "does_not_meet": "does not meet the published criteria",
-    "needs_more_information": "needs more information before it can say",
-}
+from skillcheck.rules.outcomes import OUTCOME_LABELS, Outcome
 
 _SUBJECT = r"(?:you|you'?re|you are|your (?:profile|application|experience)|the applicant)"
 _NEGATIVE = re.compile(

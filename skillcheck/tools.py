@@ -46,14 +46,10 @@ class TitleArgs(BaseModel):
     title: str = Field(min_length=1, max_length=200, description="the job title, as given")
 
 
-def validation_summary(exc: Exception) -> str:
-    """A one-line account of what is wrong with some input, naming the fields."""
+def _summary(exc: Exception) -> str:
+    """What is wrong with the facts, in the engine's own one-line words."""
     if isinstance(exc, ValidationError):
-        parts = [
-            f"{'.'.join(str(p) for p in err['loc']) or 'input'}: {err['msg']}"
-            for err in exc.errors()[:6]
-        ]
-        return "; ".join(parts)
+        return rules.format_validation_error(exc)
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
@@ -75,7 +71,7 @@ def build_tools(
             result = rules.assess(facts)
         except (ValidationError, SkillcheckError, ValueError, TypeError) as exc:
             raise ToolException(
-                f"invalid input: {validation_summary(exc)}. Fix these fields and call again, "
+                f"invalid input: {_summary(exc)}. Fix these fields and call again, "
                 "or ask the user for the missing facts."
             ) from None
         run = EligibilityRun(facts, result)

@@ -63,7 +63,7 @@ def _positive_int(text: str) -> int:
 
 
 def _cmd_assess(args: argparse.Namespace) -> int:
-    from skillcheck.rules.cli import run_assess
+    from skillcheck.cli.assess import run_assess
 
     status: int = run_assess(args)
     return status

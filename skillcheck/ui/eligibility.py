@@ -8,16 +8,21 @@ history as an assistant message and drawn from there by :func:`render_card`.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any, Literal
 
 import pandas as pd  # type: ignore[import-untyped]
 import streamlit as st
+from pydantic import ValidationError
 
+from skillcheck import rules
+from skillcheck.errors import SkillcheckError
+from skillcheck.rules import AssessmentResult
 from skillcheck.rules.outcomes import OUTCOME_TITLES
+from skillcheck.rules.report import to_markdown
 from skillcheck.ui import html as h
 from skillcheck.ui import profile
-from skillcheck.ui.engine import assess_profile, report_json, report_markdown
 from skillcheck.ui.session import new_id
 from skillcheck.ui.timeline import timeline_chart
 
@@ -383,3 +388,33 @@ def _downloads(eligibility: dict[str, Any], message_id: str) -> None:
             key=f"dl-json-{message_id}",
             on_click="ignore",
         )
+
+
+# ---- the engine as the form calls it, and the downloads --------------------------
+
+
+def assess_profile(payload: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """The engine's result for ``payload`` as JSON, or the message naming what is wrong."""
+    try:
+        result = rules.assess(payload)
+    except ValidationError as exc:
+        return None, rules.format_validation_error(exc)
+    except SkillcheckError as exc:
+        return None, str(exc)
+    dumped: dict[str, Any] = result.model_dump(mode="json")
+    return dumped, None
+
+
+def report_markdown(result: dict[str, Any]) -> str:
+    """The report as Markdown, by the engine's own renderer."""
+    text: str = to_markdown(AssessmentResult.model_validate(result))
+    return text
+
+
+def report_json(eligibility: dict[str, Any]) -> str:
+    """The input and the engine's result as one JSON document."""
+    return json.dumps(
+        {"input": eligibility.get("input", {}), "result": eligibility["result"]},
+        indent=2,
+        ensure_ascii=False,
+    )

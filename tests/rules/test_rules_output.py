@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from skillcheck.report import one_line, to_markdown, to_text
 from skillcheck.rules import assess, input_schema, resolve_citations
+from skillcheck.rules.report import one_line, to_markdown, to_text
 
 REPO = Path(__file__).resolve().parents[2]
 PROFILE = {

@@ -84,8 +84,8 @@ def _check_arguments(args: argparse.Namespace) -> str | None:
 
 def run_assess(args: argparse.Namespace) -> int:
     """Run ``skillcheck assess``; returns the exit status."""
-    from skillcheck.report import one_line
     from skillcheck.rules import assess, input_schema, lookup_title
+    from skillcheck.rules.report import one_line
 
     title = _check_arguments(args)
     if getattr(args, "schema", False):
@@ -100,7 +100,7 @@ def run_assess(args: argparse.Namespace) -> int:
         return 0
     result = assess(read_profile(args.file))
     if args.format == "text":
-        from skillcheck.report import to_text
+        from skillcheck.rules.report import to_text
 
         sys.stdout.write(to_text(result))
     else:
