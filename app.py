@@ -58,6 +58,8 @@ if question:
     record = render.stream_turn(events, eligibility.render_card)
     messages.extend([asked, record.to_message()])
     if record.needs_form and record.eligibility is None:
+        if record.profile is not None:
+            eligibility.prefill(record.profile["form"])  # what the chat understood
         st.session_state["form_open"] = True
 
 if st.session_state.get("form_open"):

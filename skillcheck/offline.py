@@ -56,6 +56,7 @@ def _said_lines(title: str, items: list[str]) -> list[str]:
 def _profile(draft: DraftProfile, today: date) -> dict[str, Any]:
     return {
         "input": draft.to_assess_input(today),
+        "form": draft.form_input(today),
         "missing": list(draft.missing),
         "understood": list(draft.understood),
         "assumptions": list(draft.assumptions),

@@ -51,6 +51,28 @@ class DraftProfile:
             "employment": jobs,
         }
 
+    def form_input(self, application_date: date | None = None) -> dict[str, Any]:
+        """Like :meth:`to_assess_input`, but every job stated, unknown values as None.
+
+        What the app's form is pre-filled with: the applicant completes the blanks.
+        """
+        data = self.to_assess_input(application_date)
+        jobs = []
+        for j in self.jobs:
+            start, end = _job_dates(j, self.today)
+            jobs.append(
+                {
+                    "title": j.title,
+                    "start": start.isoformat() if start else None,
+                    "end": end.isoformat() if end else None,
+                    "hours_per_week": j.hours,
+                    "paid": j.paid is not False,
+                    "tasks": list(j.tasks),
+                    "front_line_retail": j.front_line_retail,
+                }
+            )
+        return {**data, "employment": jobs}
+
     def apply(self, followup: str, today: date | None = None) -> DraftProfile:
         """The draft with the facts of a follow-up applied (changed or added)."""
         from skillcheck.facts.followup import apply_followup

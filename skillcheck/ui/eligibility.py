@@ -72,6 +72,19 @@ def load_example() -> None:
     st.session_state["form_org_chart"] = True
 
 
+def prefill(data: dict[str, Any]) -> None:
+    """Fill the form with a draft profile the chat read (``assess`` input schema)."""
+    quals, jobs = profile.rows_from_input(data)
+    st.session_state[BASE_KEY] = {
+        "quals": profile.quals_frame(quals or None),
+        "jobs": profile.jobs_frame(jobs or None),
+    }
+    for key in (QUALS_KEY, JOBS_KEY):
+        st.session_state.pop(key, None)
+    if data.get("application_date"):
+        st.session_state["form_app_date"] = date.fromisoformat(str(data["application_date"]))
+
+
 def close_form() -> None:
     """Close the form and forget what was typed in it."""
     st.session_state["form_open"] = False

@@ -230,3 +230,38 @@ def row_hint(message: str, rows: dict[str, list[int]]) -> str | None:
     ids = rows.get(table, [])
     row = ids[index] if index < len(ids) else index
     return f"That is row {row + 1} of the {_TABLE[table]} table."
+
+
+def rows_from_input(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Form rows (qualifications, jobs) from a profile in ``assess``'s input schema.
+
+    Used to pre-fill the form with what the chat understood; a missing value stays
+    blank for the applicant to fill in.
+    """
+    yes_no = {True: "yes", False: "no", None: "auto"}
+    quals = [
+        {
+            "title": q.get("title") or "",
+            "level": q.get("level"),
+            "field": q.get("field") or "",
+            "highly_relevant": yes_no[q.get("highly_relevant")],
+            "completed": q.get("completed"),
+        }
+        for q in data.get("qualifications", [])
+    ]
+    jobs = [
+        {
+            "title": j.get("title") or "",
+            "start": j.get("start"),
+            "end": j.get("end"),
+            "hours_per_week": j.get("hours_per_week"),
+            "paid": j.get("paid", True) is not False,
+            "relevance": j.get("relevance") or "auto",
+            "tasks": "; ".join(j.get("tasks") or []),
+            "front_line_retail": bool(j.get("front_line_retail")),
+            "transactional": bool(j.get("transactional")),
+            "operations_only": bool(j.get("operations_only")),
+        }
+        for j in data.get("employment", [])
+    ]
+    return quals, jobs

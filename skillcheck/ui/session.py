@@ -67,6 +67,8 @@ class TurnRecord:
     notices: list[Notice] = field(default_factory=list)
     eligibility: EligibilityRun | None = None
     needs_form: bool = False
+    profile: dict[str, Any] | None = None
+    suggestions: list[str] = field(default_factory=list)
     error: str | None = None
     done: bool = False
     latency: float | None = None
@@ -114,6 +116,8 @@ class TurnRecord:
         if event.eligibility is not None:
             self.eligibility = event.eligibility
         self.needs_form = event.needs_eligibility_form
+        self.profile = event.profile
+        self.suggestions = list(event.suggestions)
         for step in self.steps:
             step.done = True
 
@@ -133,6 +137,8 @@ class TurnRecord:
             "notices": [{"kind": n.kind, "text": n.text} for n in self.notices],
             "eligibility": self.eligibility.to_json() if self.eligibility else None,
             "needs_form": self.needs_form,
+            "profile": self.profile,
+            "suggestions": self.suggestions,
             "error": self.error,
             "latency": latency if latency is not None else self.latency,
         }
@@ -159,6 +165,8 @@ class TurnRecord:
             notices=[Notice(str(n["kind"]), str(n["text"])) for n in message.get("notices") or []],
             eligibility=run,
             needs_form=bool(message.get("needs_form")),
+            profile=message.get("profile"),
+            suggestions=list(message.get("suggestions") or []),
             error=message.get("error"),
             done=True,
             latency=message.get("latency"),

@@ -165,3 +165,12 @@ def test_a_failing_model_shows_a_notice_and_the_offline_answer(
     assert "20 hours or more per week" in answer["content"]
     assert any(n["kind"] == "fallback" for n in answer["notices"])
     assert "could not answer (unexpected error (RuntimeError))" in _html(at)
+
+
+def test_what_the_chat_understood_arrives_in_the_form() -> None:
+    at = _ask(_app(), "Am I eligible? I have a Bachelor of Commerce and work as a team leader.")
+    assert not at.exception and at.session_state["form_open"] is True
+    base = at.session_state["form_base"]
+    assert list(base["quals"]["level"]) == ["bachelor"]
+    assert "Bachelor of Commerce" in base["quals"]["title"].iloc[0]
+    assert base["jobs"]["title"].iloc[0].lower().startswith("team lead")
