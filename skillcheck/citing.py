@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from skillcheck.corpus import Chunk, load_sources
-from skillcheck.facts import DraftProfile, read_facts
+from skillcheck.facts import DraftProfile, apply_followup, read_facts
 from skillcheck.history import Message
 from skillcheck.passages import CitationRegistry
 from skillcheck.reply import is_followup
@@ -69,7 +69,7 @@ def draft_from_history(history: list[Message], today: date) -> DraftProfile | No
         if message.role != "user":
             continue
         if draft is not None and is_followup(message.content, draft):
-            draft = draft.apply(message.content, today)
+            draft = apply_followup(draft, message.content, today)
         else:
             facts = read_facts(message.content, today)
             if facts.has_facts:

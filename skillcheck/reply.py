@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from skillcheck.facts import DraftProfile, read_facts
+from skillcheck.facts import DraftProfile, apply_followup, read_facts
 from skillcheck.intent import Intent, classify
 from skillcheck.rules import AssessmentResult, assess
 from skillcheck.titles_in_text import TitleVerdict, titles_in_text
@@ -129,7 +129,7 @@ def plan_reply(
     changed = None
     if is_followup(question, draft):
         assert draft is not None
-        changed = draft.apply(question, today)
+        changed = apply_followup(draft, question, today)
         if changed.to_assess_input() == draft.to_assess_input():
             changed = None  # "what about the documents?": a question, not a change
     if changed is not None:

@@ -73,12 +73,6 @@ class DraftProfile:
             )
         return {**data, "employment": jobs}
 
-    def apply(self, followup: str, today: date | None = None) -> DraftProfile:
-        """The draft with the facts of a follow-up applied (changed or added)."""
-        from skillcheck.facts.followup import apply_followup
-
-        return apply_followup(self, followup, today or self.today)
-
 
 def _highly_relevant_field(fld: str | None) -> bool:
     if not fld:

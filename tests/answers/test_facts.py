@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skillcheck.facts import DraftProfile, read_facts
+from skillcheck.facts import DraftProfile, apply_followup, read_facts
 from skillcheck.rules import assess, validate_input
 from tests.answers.conftest import TODAY
 
@@ -74,7 +74,7 @@ def test_the_say_back_is_in_our_words() -> None:
 
 
 def test_a_field_followup_changes_the_field_and_the_name() -> None:
-    after = _base().apply("what if my degree was in business management?")
+    after = apply_followup(_base(), "what if my degree was in business management?", TODAY)
     (qual,) = after.to_assess_input()["qualifications"]
     assert (
         qual["field"] == "Business Management"
@@ -85,7 +85,7 @@ def test_a_field_followup_changes_the_field_and_the_name() -> None:
 
 def test_an_hours_followup_changes_the_hours_and_the_outcome_follows() -> None:
     before = _base()
-    after = before.apply("and if I worked 15 hours a week?")
+    after = apply_followup(before, "and if I worked 15 hours a week?", TODAY)
     assert after.to_assess_input()["employment"][0]["hours_per_week"] == 15.0
     assert before.to_assess_input()["employment"][0]["hours_per_week"] == 38.0
     result = assess(after.to_assess_input())
@@ -93,12 +93,14 @@ def test_an_hours_followup_changes_the_hours_and_the_outcome_follows() -> None:
 
 
 def test_a_completion_followup_changes_the_year() -> None:
-    after = _base().apply("actually I finished it in 2015")
+    after = apply_followup(_base(), "actually I finished it in 2015", TODAY)
     assert after.to_assess_input()["qualifications"][0]["completed"] == "2015-12-31"
 
 
 def test_an_added_qualification_is_added_not_replaced() -> None:
-    after = _base().apply("I also have a graduate diploma in business management from 2020")
+    after = apply_followup(
+        _base(), "I also have a graduate diploma in business management from 2020", TODAY
+    )
     levels = [q["level"] for q in after.to_assess_input()["qualifications"]]
     assert levels == ["bachelor", "graduate_diploma"]
     assert after.to_assess_input()["employment"][0]["start"] == "2022-12-31"
@@ -107,7 +109,7 @@ def test_an_added_qualification_is_added_not_replaced() -> None:
 def test_a_followup_answers_a_missing_fact() -> None:
     draft = read_facts("Diploma of Business Management 2018, Service Manager since 2020", TODAY)
     assert draft.missing and "hours" in draft.missing[0]
-    after = draft.apply("full time")
+    after = apply_followup(draft, "full time", TODAY)
     assert after.ready and after.to_assess_input()["employment"][0]["hours_per_week"] == 38.0
 
 
@@ -151,4 +153,4 @@ def test_any_text_gives_a_valid_assess_input(text: str, today: date) -> None:
     draft = read_facts(text, today)
     validate_input(draft.to_assess_input(today))
     for followup in ("what if my degree was in marketing?", "and if I worked 15 hours a week?"):
-        validate_input(draft.apply(followup, today).to_assess_input(today))
+        validate_input(apply_followup(draft, followup, today).to_assess_input(today))
