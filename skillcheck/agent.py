@@ -223,7 +223,13 @@ class LLMTurn:
         """
         today = date.today()
         draft = draft_from_history(history, today)
-        plan = plan_reply(question, embedder=self.retriever.embedder, today=today, draft=draft)
+        plan = plan_reply(
+            question,
+            embedder=self.retriever.embedder,
+            today=today,
+            draft=draft,
+            cache_dir=self.settings.cache_dir,
+        )
         cited = CitedAnswer(turn.registry, self.retriever.chunks, self.settings.corpus_dir)
         lines = [f"- {cited.sentences([said])}" for said in plan.lead]
         out = ""

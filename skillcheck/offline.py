@@ -71,6 +71,7 @@ def offline_turn(
     history: list[Message] | None = None,
     query: str | None = None,
     corpus_dir: Path,
+    cache_dir: Path | None = None,
     today: date | None = None,
     notices: list[Notice] | None = None,
     usage: Usage | None = None,
@@ -83,10 +84,14 @@ def offline_turn(
     day = today or date.today()
     notices = [*(notices or []), Notice("offline", OFFLINE_NOTICE)]
     draft = draft_from_history(history or [], day)
-    plan = plan_reply(question, embedder=retriever.embedder, today=day, draft=draft)
+    plan = plan_reply(
+        question, embedder=retriever.embedder, today=day, draft=draft, cache_dir=cache_dir
+    )
     if plan.kind == "off_topic" and query is not None and query != question:
         # a follow-up ("and what about that?") is read with the question before it
-        joined = plan_reply(query, embedder=retriever.embedder, today=day, draft=draft)
+        joined = plan_reply(
+            query, embedder=retriever.embedder, today=day, draft=draft, cache_dir=cache_dir
+        )
         plan = plan if joined.kind == "off_topic" else joined
     asks_own = plan.intent.kind == "eligibility" and plan.kind not in ("refusal", "off_topic")
     registry = CitationRegistry()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Literal
 
 from skillcheck.facts import DraftProfile, apply_followup, read_facts
@@ -85,9 +86,13 @@ def _title_lead(verdicts: list[TitleVerdict]) -> list[Said]:
 
 
 def _suggestions(
-    question: str, embedder: QueryEmbedder, topics: Topics, chosen: list[str]
+    question: str,
+    embedder: QueryEmbedder,
+    topics: Topics,
+    chosen: list[str],
+    cache_dir: Path | None = None,
 ) -> list[str]:
-    ranked = [m.topic_id for m in score_topics(question, embedder, topics)]
+    ranked = [m.topic_id for m in score_topics(question, embedder, topics, cache_dir)]
     picks = [t for t in ranked if t not in chosen][:3]
     return [topics.topic(t).examples[0] for t in picks]
 
@@ -108,17 +113,20 @@ def plan_reply(
     today: date,
     draft: DraftProfile | None = None,
     topics: Topics | None = None,
+    cache_dir: Path | None = None,
 ) -> ReplyPlan:
-    """Plan the reply to one chat message (``draft``: the profile so far, if any)."""
+    """Plan the reply to one chat message (``draft``: the profile so far, if any).
+
+    ``cache_dir`` keeps the topics' example vectors between processes."""
     topics = topics or load_topics()
     intent = classify(question)
     replies = topics.file.replies
     if intent.kind == "manipulation":
         lead = [Said(s.text, tuple(s.cite)) for s in replies["refusal"]]
         return ReplyPlan("refusal", lead, intent, draft=draft)
-    matches = match_topics(question, embedder, topics)
+    matches = match_topics(question, embedder, topics, cache_dir)
     chosen = [m.topic_id for m in matches]
-    suggestions = _suggestions(question, embedder, topics, chosen)
+    suggestions = _suggestions(question, embedder, topics, chosen, cache_dir)
     if intent.kind == "off_topic":
         lead = [Said(s.text, tuple(s.cite)) for s in replies["off_topic"]]
         return ReplyPlan("off_topic", lead, intent, draft=draft, suggestions=suggestions)

@@ -9,6 +9,8 @@ question to each topic's examples (offline embedder), lifted by lexical cues.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -312,7 +314,11 @@ class TopicMatch:
 _EXAMPLE_VECTORS: dict[tuple[str, str], tuple[list[str], Vectors]] = {}
 
 
-def _example_vectors(topics: Topics, embedder: QueryEmbedder) -> tuple[list[str], Vectors]:
+def _example_vectors(
+    topics: Topics, embedder: QueryEmbedder, cache_dir: Path | None = None
+) -> tuple[list[str], Vectors]:
+    """The example questions' vectors: in memory per model, and on disk in ``cache_dir``
+    (keyed by the model and the examples' text, so an edit or another model misses)."""
     model = str(getattr(embedder, "model_id", id(embedder)))
     key = (model, str(topics.path))
     if key not in _EXAMPLE_VECTORS:
@@ -322,8 +328,32 @@ def _example_vectors(topics: Topics, embedder: QueryEmbedder) -> tuple[list[str]
             for example in topic.examples:
                 owners.append(topic.id)
                 texts.append(example)
-        _EXAMPLE_VECTORS[key] = (owners, embedder.embed_documents(texts))
+        _EXAMPLE_VECTORS[key] = (owners, _cached_vectors(model, texts, embedder, cache_dir))
     return _EXAMPLE_VECTORS[key]
+
+
+def _cached_vectors(
+    model: str, texts: list[str], embedder: QueryEmbedder, cache_dir: Path | None
+) -> Vectors:
+    if cache_dir is None or not hasattr(embedder, "model_id"):
+        return embedder.embed_documents(texts)
+    digest = hashlib.sha256("\n".join([model, *texts]).encode("utf-8")).hexdigest()[:20]
+    path = cache_dir / f"topic-examples-{digest}.npy"
+    try:
+        vectors: Vectors = np.load(path)
+        if vectors.shape[0] == len(texts):
+            return vectors
+    except (OSError, ValueError):
+        pass  # missing or unreadable: computed again below
+    vectors = embedder.embed_documents(texts)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, vectors)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs the time to embed them again
+    return vectors
 
 
 _NEGATION = re.compile(
@@ -339,9 +369,11 @@ def _cue_hit(cue: str, question: str) -> bool:
     )
 
 
-def score_topics(question: str, embedder: QueryEmbedder, topics: Topics) -> list[TopicMatch]:
+def score_topics(
+    question: str, embedder: QueryEmbedder, topics: Topics, cache_dir: Path | None = None
+) -> list[TopicMatch]:
     """Every topic's score for the question, best first (no threshold)."""
-    owners, vectors = _example_vectors(topics, embedder)
+    owners, vectors = _example_vectors(topics, embedder, cache_dir)
     sims = vectors @ embedder.embed_query(question)
     per: dict[str, list[float]] = {}
     for owner, sim in zip(owners, sims.tolist(), strict=True):
@@ -357,11 +389,14 @@ def score_topics(question: str, embedder: QueryEmbedder, topics: Topics) -> list
 
 
 def match_topics(
-    question: str, embedder: QueryEmbedder, topics: Topics | None = None
+    question: str,
+    embedder: QueryEmbedder,
+    topics: Topics | None = None,
+    cache_dir: Path | None = None,
 ) -> list[TopicMatch]:
     """The topics that answer the question, best first: the best one at or above
     THRESHOLD, and a second one when it is close behind (see SECOND_MARGIN)."""
-    ranked = score_topics(question, embedder, topics or load_topics())
+    ranked = score_topics(question, embedder, topics or load_topics(), cache_dir)
     if not ranked or ranked[0].score < THRESHOLD:
         return []
     chosen = [ranked[0]]
