@@ -39,6 +39,11 @@ class EligibilityRun:
         """``{"input": ..., "result": ...}``, the engine's own JSON output."""
         return {"input": self.profile, "result": self.result.model_dump(mode="json")}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EligibilityRun:
+        """The run :meth:`to_json` wrote, read back (the result validated again)."""
+        return cls(dict(data.get("input") or {}), AssessmentResult.model_validate(data["result"]))
+
 
 @dataclass(frozen=True)
 class Token:

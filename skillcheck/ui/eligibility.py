@@ -9,6 +9,7 @@ history as an assistant message and drawn from there by :func:`render_card`.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Literal
 
@@ -18,7 +19,9 @@ from pydantic import ValidationError
 
 from skillcheck import rules
 from skillcheck.errors import SkillcheckError
+from skillcheck.events import EligibilityRun
 from skillcheck.rules import AssessmentResult
+from skillcheck.rules.models import Citation, DocumentItem, NextStep, WarningItem
 from skillcheck.rules.outcomes import OUTCOME_TITLES
 from skillcheck.rules.report import to_markdown
 from skillcheck.ui import html as h
@@ -197,12 +200,13 @@ def _submit(
         st.session_state[ERROR_KEY] = {"message": message, "hint": profile.row_hint(message, rows)}
         return None
     st.session_state.pop(ERROR_KEY, None)
+    run = EligibilityRun(payload, result)
     return {
         "id": new_id(),
         "role": "assistant",
         "kind": "eligibility",
         "content": "",
-        "eligibility": {"input": payload, "result": result},
+        "eligibility": run.to_json(),
     }
 
 
@@ -215,47 +219,43 @@ _STATUS_MARK = {
 }
 
 
-def _months(value: Any) -> str:
-    return f"{float(value):.1f}" if isinstance(value, int | float) else ""
+def _months(value: float) -> str:
+    return f"{value:.1f}"
 
 
-def routes_table(result: dict[str, Any]) -> pd.DataFrame:
+def routes_table(result: AssessmentResult) -> pd.DataFrame:
     """One row per route: what it needs, whether each part is met, and why."""
-    rows = []
-    for r in result.get("routes") or []:
-        rows.append(
-            {
-                "route": r.get("route"),
-                "met": "yes" if r.get("met") else "no",
-                "months required": _months(r.get("required_months")),
-                "months counted": _months(r.get("counted_months")),
-                "what it needs": str(r.get("label", ""))
-                + (" (years from external sources)" if r.get("external") else ""),
-                "qualification": ("met: " if r.get("qualification_met") else "not met: ")
-                + str(r.get("qualification_reason", "")),
-                "why": str(r.get("reason", "")),
-            }
-        )
+    rows = [
+        {
+            "route": r.route,
+            "met": "yes" if r.met else "no",
+            "months required": _months(r.required_months),
+            "months counted": _months(r.counted_months),
+            "what it needs": r.label + (" (years from external sources)" if r.external else ""),
+            "qualification": ("met: " if r.qualification_met else "not met: ")
+            + r.qualification_reason,
+            "why": r.reason,
+        }
+        for r in result.routes
+    ]
     return pd.DataFrame(rows)
 
 
-def periods_table(result: dict[str, Any]) -> pd.DataFrame:
+def periods_table(result: AssessmentResult) -> pd.DataFrame:
     """One row per job: its days, what each route counted, and what was not counted."""
     rows = []
-    for p in result.get("periods") or []:
-        counted = [
-            f"route {b.get('route')}: {b.get('counted_days')}" for b in p.get("by_route") or []
-        ]
-        excluded = [f"{x.get('reason')} ({x.get('days')} days)" for x in p.get("excluded") or []]
+    for p in result.periods:
+        counted = [f"route {b.route}: {b.counted_days}" for b in p.by_route]
+        excluded = [f"{x.reason} ({x.days} days)" for x in p.excluded]
         rows.append(
             {
-                "job": p.get("index"),
-                "title": p.get("title") or "",
-                "from": p.get("start"),
-                "to": p.get("end") or "ongoing",
-                "days": p.get("days"),
-                "relevance": str(p.get("relevance") or "undecided").replace("_", " ")
-                + f" ({p.get('relevance_source')})",
+                "job": p.index,
+                "title": p.title or "",
+                "from": p.start.isoformat(),
+                "to": p.end.isoformat() if p.end else "ongoing",
+                "days": p.days,
+                "relevance": (p.relevance or "undecided").replace("_", " ")
+                + f" ({p.relevance_source})",
                 "days counted": "; ".join(counted) or "none",
                 "not counted": "; ".join(excluded),
             }
@@ -263,83 +263,78 @@ def periods_table(result: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _messages(items: Any) -> list[str]:
+def _messages(items: Sequence[WarningItem | NextStep]) -> list[str]:
     out = []
-    for item in items or []:
-        text = str(item.get("message", "")) if isinstance(item, dict) else str(item)
-        when = item.get("earliest_date") if isinstance(item, dict) else None
-        out.append(f"{text} (earliest: {when})" if when else text)
+    for item in items:
+        when = item.earliest_date if isinstance(item, NextStep) else None
+        out.append(f"{item.message} (earliest: {when})" if when else item.message)
     return out
 
 
-def _documents_html(documents: Any) -> str:
+def _documents_html(documents: list[DocumentItem]) -> str:
     lis = [
-        f"<li>{h.esc(_STATUS_MARK.get(str(d.get('status')), str(d.get('status'))))}: "
-        f"{h.esc(d.get('label', ''))}</li>"
-        for d in documents or []
-        if d.get("status") != "not_needed" or d.get("provided")
+        f"<li>{h.esc(_STATUS_MARK.get(d.status, d.status))}: {h.esc(d.label)}</li>"
+        for d in documents
+        if d.status != "not_needed" or d.provided
     ]
     return '<ul class="sc-list">' + "".join(lis) + "</ul>" if lis else ""
 
 
-def _citations_html(citations: Any) -> str:
+def _citations_html(citations: list[Citation]) -> str:
     lis = [
-        f"<li><strong>{h.esc(c.get('source', ''))}, line {h.esc(c.get('line', ''))}</strong>"
-        + (f" (section “{h.esc(c['section'])}”)" if c.get("section") else "")
-        + f": “{h.esc(c.get('quote', ''))}”</li>"
-        for c in citations or []
+        f"<li><strong>{h.esc(c.source)}, line {h.esc(c.line)}</strong>"
+        + (f" (section “{h.esc(c.section)}”)" if c.section else "")
+        + f": “{h.esc(c.quote)}”</li>"
+        for c in citations
     ]
     return '<ul class="sc-list">' + "".join(lis) + "</ul>" if lis else ""
 
 
-def skilled_from_html(result: dict[str, Any]) -> str:
+def skilled_from_html(result: AssessmentResult) -> str:
     """The estimated start of skilled employment, labelled an estimate (empty if none)."""
-    when = result.get("skilled_from")
-    note = result.get("skilled_from_note") or {}
-    if not when:
+    when = result.skilled_from
+    if when is None:
         return ""
+    note = result.skilled_from_note.message if result.skilled_from_note else ""
     return (
         f'<p class="sc-skilled-from"><strong>Skilled employment from (estimate): '
-        f"{h.esc(when)}</strong><br>{h.esc(note.get('message', ''))}</p>"
+        f"{h.esc(when.isoformat())}</strong><br>{h.esc(note)}</p>"
     )
 
 
-def evidence_html(result: dict[str, Any]) -> str:
+def evidence_html(result: AssessmentResult) -> str:
     """Where the outcome's number comes from, with the external pages (empty if not external)."""
-    note = result.get("evidence_note")
-    if not note:
+    note = result.evidence_note
+    if note is None:
         return ""
-    known = {e.get("id"): e for e in result.get("external_references") or []}
-    items = []
-    for ext_id in note.get("external") or []:
-        e = known.get(ext_id)
-        if e is None:
-            continue
-        items.append(
-            f"<li>{h.esc(e.get('publisher', ''))}, "
-            f'<a href="{h.esc(e.get("url", ""))}" target="_blank" rel="noopener">'
-            f"“{h.esc(e.get('title', ''))}”</a> (read {h.esc(e.get('accessed', ''))}): "
-            f"{h.esc(e.get('supports', ''))}</li>"
-        )
+    known = {e.id: e for e in result.external_references}
+    items = [
+        f"<li>{h.esc(e.publisher)}, "
+        f'<a href="{h.esc(e.url)}" target="_blank" rel="noopener">'
+        f"“{h.esc(e.title)}”</a> (read {h.esc(e.accessed.isoformat())}): "
+        f"{h.esc(e.supports)}</li>"
+        for ext_id in note.external
+        if (e := known.get(ext_id)) is not None
+    ]
     listed = '<ul class="sc-list">' + "".join(items) + "</ul>" if items else ""
-    return f'<div class="sc-evidence"><p>{h.esc(note.get("message", ""))}</p>{listed}</div>'
+    return f'<div class="sc-evidence"><p>{h.esc(note.message)}</p>{listed}</div>'
 
 
-def render_card(eligibility: dict[str, Any], message_id: str) -> None:
+def render_card(run: EligibilityRun, message_id: str) -> None:
     """The engine's result as one card: badge, routes, periods, chart, lists, downloads."""
-    result = eligibility["result"]
-    payload = eligibility.get("input") or {}
+    result = run.result
     with st.container(border=True, key=f"card-{message_id}"):
-        outcome = str(result.get("outcome"))
-        label, color, icon = OUTCOMES.get(outcome, (outcome, "gray", ":material/info:"))
+        label, color, icon = OUTCOMES.get(
+            result.outcome, (result.outcome, "gray", ":material/info:")
+        )
         st.markdown("**Eligibility check** · Customer Service Manager (ANZSCO 149212)")
         with st.container(horizontal=True):
             st.badge(label, color=color, icon=icon)
-            if result.get("pathway"):
-                st.badge(f"through route {result['pathway']}", color="blue")
-            st.caption(f"application date {result.get('application_date', '')}")
-        if result.get("summary"):
-            st.html(f"<p>{h.esc(result['summary'])}</p>")
+            if result.pathway:
+                st.badge(f"through route {result.pathway}", color="blue")
+            st.caption(f"application date {result.application_date.isoformat()}")
+        if result.summary:
+            st.html(f"<p>{h.esc(result.summary)}</p>")
         skilled = skilled_from_html(result)
         if skilled:
             st.html(skilled)
@@ -347,13 +342,13 @@ def render_card(eligibility: dict[str, Any], message_id: str) -> None:
         if evidence:
             st.markdown("**Where the numbers come from**")
             st.html(evidence)
-        if result.get("routes"):
+        if result.routes:
             st.markdown("**Routes**")
             st.dataframe(routes_table(result), hide_index=True, width="stretch")
-        if result.get("periods"):
+        if result.periods:
             st.markdown("**Jobs: days counted and not counted**")
             st.dataframe(periods_table(result), hide_index=True, width="stretch")
-        chart = timeline_chart(payload, result)
+        chart = timeline_chart(result)
         if chart is not None:
             st.markdown("**Timeline**")
             st.altair_chart(chart, width="stretch", key=f"timeline-{message_id}")
@@ -362,32 +357,36 @@ def render_card(eligibility: dict[str, Any], message_id: str) -> None:
                 "line). Dark green: the days the engine counted for the route named above. "
                 "Diamonds: qualifications completed."
             )
-        for title, key in (("Warnings", "warnings"), ("Next steps", "next_steps")):
-            items = _messages(result.get(key))
+        lists: tuple[tuple[str, Sequence[WarningItem | NextStep]], ...] = (
+            ("Warnings", result.warnings),
+            ("Next steps", result.next_steps),
+        )
+        for title, found in lists:
+            items = _messages(found)
             if items:
                 st.markdown(f"**{title}**")
                 st.html(h.list_html(items))
-        docs = _documents_html(result.get("documents"))
+        docs = _documents_html(result.documents)
         if docs:
             st.markdown("**Documents checklist**")
             st.html(docs)
-        cites = _citations_html(result.get("citations"))
+        cites = _citations_html(result.citations)
         if cites:
-            with st.expander(f"Citations ({len(result['citations'])})"):
+            with st.expander(f"Citations ({len(result.citations)})"):
                 st.html(cites)
-        if result.get("assumptions"):
+        if result.assumptions:
             with st.expander("Assumptions"):
-                st.html(h.list_html(result["assumptions"]))
-        if result.get("disclaimer"):
-            st.html(f'<p class="sc-disclaimer">{h.esc(result["disclaimer"])}</p>')
-        _downloads(eligibility, message_id)
+                st.html(h.list_html(result.assumptions))
+        if result.disclaimer:
+            st.html(f'<p class="sc-disclaimer">{h.esc(result.disclaimer)}</p>')
+        _downloads(run, message_id)
 
 
-def _downloads(eligibility: dict[str, Any], message_id: str) -> None:
+def _downloads(run: EligibilityRun, message_id: str) -> None:
     with st.container(horizontal=True):
         st.download_button(
             "Download the report (Markdown)",
-            report_markdown(eligibility["result"]),
+            report_markdown(run.result),
             file_name="skillcheck-report.md",
             mime="text/markdown",
             key=f"dl-md-{message_id}",
@@ -395,7 +394,7 @@ def _downloads(eligibility: dict[str, Any], message_id: str) -> None:
         )
         st.download_button(
             "Download the report (JSON)",
-            report_json(eligibility),
+            report_json(run),
             file_name="skillcheck-report.json",
             mime="application/json",
             key=f"dl-json-{message_id}",
@@ -406,28 +405,22 @@ def _downloads(eligibility: dict[str, Any], message_id: str) -> None:
 # ---- the engine as the form calls it, and the downloads --------------------------
 
 
-def assess_profile(payload: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
-    """The engine's result for ``payload`` as JSON, or the message naming what is wrong."""
+def assess_profile(payload: dict[str, Any]) -> tuple[AssessmentResult | None, str | None]:
+    """The engine's result for ``payload``, or the message naming what is wrong."""
     try:
-        result = rules.assess(payload)
+        return rules.assess(payload), None
     except ValidationError as exc:
         return None, rules.format_validation_error(exc)
     except SkillcheckError as exc:
         return None, str(exc)
-    dumped: dict[str, Any] = result.model_dump(mode="json")
-    return dumped, None
 
 
-def report_markdown(result: dict[str, Any]) -> str:
+def report_markdown(result: AssessmentResult) -> str:
     """The report as Markdown, by the engine's own renderer."""
-    text: str = to_markdown(AssessmentResult.model_validate(result))
+    text: str = to_markdown(result)
     return text
 
 
-def report_json(eligibility: dict[str, Any]) -> str:
+def report_json(run: EligibilityRun) -> str:
     """The input and the engine's result as one JSON document."""
-    return json.dumps(
-        {"input": eligibility.get("input", {}), "result": eligibility["result"]},
-        indent=2,
-        ensure_ascii=False,
-    )
+    return json.dumps(run.to_json(), indent=2, ensure_ascii=False)

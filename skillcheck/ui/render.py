@@ -13,11 +13,11 @@ from typing import Any
 
 import streamlit as st
 
-from skillcheck.events import Event
+from skillcheck.events import EligibilityRun, Event
 from skillcheck.ui import html as h
 from skillcheck.ui.session import Step, TurnRecord
 
-RenderEligibility = Callable[[dict[str, Any], str], None]
+RenderEligibility = Callable[[EligibilityRun, str], None]
 
 CURSOR = " ▌"
 _REFRESH_SECONDS = 0.04
@@ -60,14 +60,14 @@ def render_message(message: dict[str, Any], render_eligibility: RenderEligibilit
         if message["role"] == "user":
             st.html(h.user_html(message.get("content", "")))
             return
-        if message.get("kind") != "text":  # an eligibility form's result
-            render_eligibility(message["eligibility"], message["id"])
+        if message.get("kind") != "text":  # an eligibility form's result, kept as JSON
+            render_eligibility(EligibilityRun.from_json(message["eligibility"]), message["id"])
             return
         record = TurnRecord.from_message(message)
         _steps(record.steps)
         _answer_body(record)
         if record.eligibility is not None:
-            render_eligibility(record.eligibility.to_json(), record.id)
+            render_eligibility(record.eligibility, record.id)
 
 
 def stream_turn(events: Iterable[Event], render_eligibility: RenderEligibility) -> TurnRecord:
@@ -99,5 +99,5 @@ def stream_turn(events: Iterable[Event], render_eligibility: RenderEligibility) 
         with answer_box.container():
             _answer_body(record)
         if record.eligibility is not None:
-            render_eligibility(record.eligibility.to_json(), record.id)
+            render_eligibility(record.eligibility, record.id)
     return record

@@ -25,7 +25,6 @@ from skillcheck.events import (
     ToolStart,
 )
 from skillcheck.passages import Passage
-from skillcheck.rules import AssessmentResult
 
 STEP_LABELS = {
     "search_sources": "Searching the sources",
@@ -147,12 +146,7 @@ class TurnRecord:
     def from_message(cls, message: dict[str, Any]) -> TurnRecord:
         """The record of a stored assistant message (made by :meth:`to_message`)."""
         eligibility = message.get("eligibility")
-        run = None
-        if eligibility:
-            run = EligibilityRun(
-                dict(eligibility.get("input") or {}),
-                AssessmentResult.model_validate(eligibility["result"]),
-            )
+        run = EligibilityRun.from_json(eligibility) if eligibility else None
         return cls(
             id=str(message["id"]),
             text=str(message.get("content", "")),

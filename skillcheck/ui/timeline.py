@@ -12,10 +12,13 @@ The chart does no date arithmetic of its own.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 import altair as alt
 import pandas as pd  # type: ignore[import-untyped]
+
+from skillcheck.rules import AssessmentResult
+from skillcheck.rules.models import PeriodRoute, RouteResult
 
 _STATUS_COLORS = {
     "counted": "#2e7d32",
@@ -24,99 +27,104 @@ _STATUS_COLORS = {
 }
 
 
-def _day(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
+class WindowRow(TypedDict):
+    """A window as the chart draws it."""
+
+    window: str
+    s: date
+    e: date
 
 
-def focus_route(result: dict[str, Any]) -> dict[str, Any] | None:
+# The chart's rows: their keys are the tooltips' field names (some have spaces).
+JobRow = TypedDict(
+    "JobRow",
+    {
+        "row": str,
+        "start": date,
+        "end": date,
+        "status": str,
+        "days counted": int,
+        "not counted": str,
+    },
+)
+CountedRow = TypedDict("CountedRow", {"row": str, "start": date, "end": date, "days counted": int})
+
+
+class QualRow(TypedDict):
+    """A completed qualification as the chart draws it."""
+
+    row: str
+    on: date
+
+
+def focus_route(result: AssessmentResult) -> RouteResult | None:
     """The route the chart shows: the one met, else the qualifying one closest to met."""
-    routes = [r for r in result.get("routes") or [] if isinstance(r, dict)]
-    chosen = [r for r in routes if r.get("route") == result.get("pathway")]
+    chosen = [r for r in result.routes if r.route == result.pathway]
     if chosen:
         return chosen[0]
-    qualifying = [r for r in routes if r.get("qualification_met")]
+    qualifying = [r for r in result.routes if r.qualification_met]
     if not qualifying:
         return None
-    return max(
-        qualifying,
-        key=lambda r: int(r.get("counted_days") or 0) / max(int(r.get("required_days") or 1), 1),
-    )
+    return max(qualifying, key=lambda r: r.counted_days / max(r.required_days or 1, 1))
 
 
-def windows(result: dict[str, Any]) -> list[dict[str, Any]]:
+def windows(result: AssessmentResult) -> list[WindowRow]:
     """The engine's windows (10 and 5 years ending on the application date)."""
-    rows = []
-    for w in result.get("windows") or []:
-        start, end = _day(w.get("start")), _day(w.get("end"))
-        if start is not None and end is not None:
-            rows.append({"window": f"last {w.get('years')} years", "s": start, "e": end})
-    return rows
+    return [{"window": f"last {w.years} years", "s": w.start, "e": w.end} for w in result.windows]
 
 
 def _job_rows(
-    result: dict[str, Any], route: dict[str, Any] | None
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    jobs, counted = [], []
-    for p in result.get("periods") or []:
-        start, end = _day(p.get("start")), _day(p.get("runs_to"))
-        if start is None or end is None:
-            continue
-        label = f"Job {p.get('index')}: {p.get('title') or '(no title)'}"
-        by_route = {br.get("route"): br for br in p.get("by_route") or []}
-        share = by_route.get(route.get("route")) if route else None
-        days = int(share.get("counted_days") or 0) if share else 0
-        total = int(p.get("days_to_application_date") or p.get("days") or 0)
+    result: AssessmentResult, route: RouteResult | None
+) -> tuple[list[JobRow], list[CountedRow]]:
+    jobs: list[JobRow] = []
+    counted: list[CountedRow] = []
+    for p in result.periods:
+        label = f"Job {p.index}: {p.title or '(no title)'}"
+        by_route = {br.route: br for br in p.by_route}
+        share: PeriodRoute | None = by_route.get(route.route) if route else None
+        days = share.counted_days if share else 0
+        total = p.days_to_application_date or p.days
         status = "not counted" if days <= 0 else "counted" if days >= total else "partly counted"
-        why = [f"{x.get('reason')} ({x.get('days')} days)" for x in p.get("excluded") or []]
-        why += [
-            f"{x.get('reason')} ({x.get('days')} days)"
-            for x in (share or {}).get("not_counted") or []
-        ]
+        why = [f"{x.reason} ({x.days} days)" for x in p.excluded]
+        why += [f"{x.reason} ({x.days} days)" for x in (share.not_counted if share else [])]
         jobs.append(
             {
                 "row": label,
-                "start": start,
-                "end": end,
+                "start": p.start,
+                "end": p.runs_to,
                 "status": status,
                 "days counted": days,
                 "not counted": "; ".join(why),
             }
         )
-        first, last = _day((share or {}).get("counted_from")), _day((share or {}).get("counted_to"))
+        first = share.counted_from if share else None
+        last = share.counted_to if share else None
         if days > 0 and first is not None and last is not None:
             counted.append({"row": label, "start": first, "end": last, "days counted": days})
     return jobs, counted
 
 
-def timeline_chart(payload: dict[str, Any], result: dict[str, Any]) -> alt.LayerChart | None:
+def timeline_chart(result: AssessmentResult) -> alt.LayerChart | None:
     """The chart, or None when there is nothing dated to draw."""
-    app = _day(result.get("application_date") or payload.get("application_date")) or date.today()
     route = focus_route(result)
     jobs, counted = _job_rows(result, route)
-    quals = [
-        {"row": f"Qualification {q.get('index')}: {q.get('title') or q.get('level')}", "on": done}
-        for q in result.get("qualifications") or []
-        if (done := _day(q.get("completed"))) is not None
+    quals: list[QualRow] = [
+        {"row": f"Qualification {q.index}: {q.title or q.level}", "on": q.completed}
+        for q in result.qualifications
+        if q.completed is not None
     ]
     if not jobs and not quals:
         return None
-    title = f"Counted days for route {route['route']}" if route else "No route's qualification met"
-    return _layers(app, windows(result), jobs, counted, quals, title)
+    title = f"Counted days for route {route.route}" if route else "No route's qualification met"
+    return _layers(result.application_date, windows(result), jobs, counted, quals, title)
 
 
 def _layers(
     app: date,
-    spans: list[dict[str, Any]],
-    jobs: list[dict[str, Any]],
-    counted: list[dict[str, Any]],
-    quals: list[dict[str, Any]],
+    spans: list[WindowRow],
+    jobs: list[JobRow],
+    counted: list[CountedRow],
+    quals: list[QualRow],
     title: str,
 ) -> alt.LayerChart:
     rows = [j["row"] for j in jobs] + [q["row"] for q in quals]

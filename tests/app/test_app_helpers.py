@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,10 @@ def test_the_timeline_marks_the_engines_counted_days_for_the_route_met() -> None
         True,
         False,
     )
-    result = rules.assess(payload).model_dump(mode="json")
-    assert focus_route(result)["route"] == 1
-    chart = timeline_chart(payload, result)
+    result = rules.assess(payload)
+    route = focus_route(result)
+    assert route is not None and route.route == 1
+    chart = timeline_chart(result)
     assert chart is not None
     spec = chart.to_dict()
     datasets = list(spec["datasets"].values())
@@ -140,6 +142,20 @@ def test_a_turn_record_keeps_steps_citations_and_the_engines_result() -> None:
     assert message["eligibility"]["result"]["outcome"] == "does_not_meet"
     again = TurnRecord.from_message(message)  # what a rerun renders from
     assert again.eligibility == run and again.passages == record.passages
+
+
+def test_a_run_read_back_from_json_is_the_run_and_the_downloads_are_made_from_it() -> None:
+    from skillcheck.ui.eligibility import report_json, report_markdown
+
+    profile_ = {"application_date": "2026-11-22", "qualifications": [], "employment": []}
+    run = EligibilityRun(profile_, rules.assess(profile_))
+    assert EligibilityRun.from_json(run.to_json()) == run
+    assert json.loads(report_json(run)) == {
+        "input": profile_,
+        "result": run.result.model_dump(mode="json"),
+    }
+    heading = "DOES NOT MEET the published criteria (application date 2026-11-22)"
+    assert heading in report_markdown(run.result)
 
 
 def test_a_store_of_an_old_layout_is_explained_and_rebuilt_from_the_page(
@@ -193,8 +209,8 @@ def test_the_card_says_where_a_route_3_number_comes_from_and_the_skilled_from_es
             }
         ],
     }
-    result = rules.assess(payload).model_dump(mode="json")
-    assert result["pathway"] == 3
+    result = rules.assess(payload)
+    assert result.pathway == 3
     evidence = evidence_html(result)
     assert (
         "lost the years" in evidence
@@ -203,5 +219,5 @@ def test_the_card_says_where_a_route_3_number_comes_from_and_the_skilled_from_es
     skilled = skilled_from_html(result)
     assert "Skilled employment from (estimate): 2026-11-23" in skilled
     assert "external sources" in routes_table(result).loc[2, "what it needs"]
-    no = rules.assess({**payload, "employment": []}).model_dump(mode="json")
+    no = rules.assess({**payload, "employment": []})
     assert skilled_from_html(no) == "" and evidence_html(no) != ""  # route 3 missed: still said
