@@ -56,6 +56,12 @@ def _span(ref: Ref, corpus_dir: Path) -> tuple[int, int] | None:
     return None if at < 0 else (line.start + at, line.start + at + len(ref.quote))
 
 
+def holds(chunk: Chunk, ref: Ref, corpus_dir: Path) -> bool:
+    """True when ``chunk`` holds the corpus line ``ref`` cites."""
+    span = _span(ref, corpus_dir)
+    return span is not None and chunk.source_id == ref.source and chunk.start <= span[0] < chunk.end
+
+
 def _holder(ref: Ref, span: tuple[int, int], chunks: list[Chunk]) -> Chunk | None:
     return next(
         (c for c in chunks if c.source_id == ref.source and c.start <= span[0] < c.end), None

@@ -47,7 +47,10 @@ _DOMAIN = re.compile(
     r"application|document|chart|statutory|declaration|eligib|criteria|routes?|pathway|"
     r"group c|code|years?|field|major|study|studied|graduat|retail|operations|ops|"
     r"call cent|contact cent|bpo|fees?|cost|processing|priority|fast[- ]?track|support|"
-    r"overseas|self[- ]?employ|business|tasks?|duties|standards|org chart",
+    r"overseas|self[- ]?employ|business|tasks?|duties|standards|org chart|relevan|aqf|nzqf|"
+    r"level|complain|refund|protocol|letterhead|chart|subordinat|superior|organi[sz]ation|"
+    r"lodge|submit|unit group|dedicated|store|shop|counter|degree|major|graduat|employer|"
+    r"demonstrat|knowledge|outcome|positive",
     _I,
 )
 #: Things the two pages plainly do not cover, even when domain words appear.
@@ -68,14 +71,23 @@ _OWN_CASE = re.compile(
     r"\bmy chances\b|\bwould i (pass|qualify|be eligible|get)\b|\bam i able to\b|"
     r"\b(check|assess) my (eligibility|profile|case)\b|\bis my (profile|case)\b|"
     r"\bcan i apply\b|\bdo i stand\b|\bi('m| am) (eligible|qualified)\?|"
-    r"\b(if|whether) (i'?m|i am) (eligible|qualified)\b",
+    r"\b(if|whether) (i'?m|i am) (eligible|qualified)\b|\beligible\?|\bdo i meet\b",
     _I,
 )
 _FACT_HINT = re.compile(
     r"\b(i have|i've|i hold|i did|i got|i completed|i finished|i studied|my (degree|diploma|"
     r"bachelor|masters?|mba|qualification|job|role|title)|i work(ed)?|i'?m (a|an|working)|"
-    r"i am (a|an|working)|i manage|i managed|i've been|i was|since (19|20)\d\d|\d+\s*(years?|"
-    r"yrs?|months?)\b.{0,30}\b(as|managing|working|experience))",
+    r"i am (a|an|working)|i manage|i managed|i've been|i was|since (\w+ )?(19|20)\d\d|"
+    r"\d+\s*(years?|yrs?|months?)\b.{0,30}\b(as|managing|working|experience)|"
+    r"\b(bachelor|diploma|master'?s?|mba|degree|ba|bcom|bba)\b.{0,50}\b(19|20)\d\d\b)",
+    _I,
+)
+
+
+#: With facts stated, these ask for the asker's outcome ("...since 2020. Enough?").
+_OUTCOME_WORDS = re.compile(
+    r"\b(enough|ok|okay|good enough|sufficient|eligible|qualify|meet (it|the criteria)|"
+    r"pass|chances?|any chance|will (it|that) work|does (it|that) work|is that (fine|ok))\b",
     _I,
 )
 
@@ -87,6 +99,7 @@ class Intent:
     kind: Kind
     has_facts: bool
     reason: str
+    asks_outcome: bool = False  # "am I eligible?", "enough?": asks for the asker's own outcome
 
 
 def is_manipulation(question: str) -> bool:
@@ -109,6 +122,7 @@ def classify(question: str) -> Intent:
         return Intent("off_topic", has_facts, f"not covered by the pages: {off.group(0)!r}")
     if not _DOMAIN.search(text):
         return Intent("off_topic", has_facts, "no word of the occupation or its assessment")
-    if _OWN_CASE.search(text) or has_facts:
-        return Intent("eligibility", has_facts, "asks about the asker's own case")
+    asks = bool(_OWN_CASE.search(text)) or (has_facts and bool(_OUTCOME_WORDS.search(text)))
+    if asks or has_facts:
+        return Intent("eligibility", has_facts, "asks about the asker's own case", asks)
     return Intent("question", has_facts, "a question about the criteria")

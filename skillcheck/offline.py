@@ -20,7 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from skillcheck.citing import CitedAnswer, draft_from_history
+from skillcheck.citing import CitedAnswer, draft_from_history, holds
+from skillcheck.corpus import Chunk
 from skillcheck.events import (
     Citations,
     Done,
@@ -36,8 +37,16 @@ from skillcheck.facts import DraftProfile, read_facts
 from skillcheck.history import Message
 from skillcheck.passages import CitationRegistry, Passage
 from skillcheck.quotes import quote_sentences, sources_list
-from skillcheck.reply import assessment_lead, plan_reply, run_assessment
-from skillcheck.retrieval import Retriever
+from skillcheck.reply import (
+    answer_with,
+    assessment_lead,
+    candidate_topics,
+    corrected,
+    plan_reply,
+    run_assessment,
+)
+from skillcheck.retrieval import Hit, Retriever
+from skillcheck.topics import TopicMatch, load_topics
 
 OFFLINE_NOTICE = "offline mode: answered from the sources, no language model"
 #: With no prepared answer, passages are quoted only when the best one is this close
@@ -104,22 +113,37 @@ def offline_turn(
         result = run_assessment(plan.draft, day)
         run = EligibilityRun(profile, result)
         yield ToolResult("assess_eligibility", run)
-        lead = assessment_lead(result) + lead
+        unsuitable = any(v.status == "unsuitable" for v in plan.titles)
+        if result.outcome == "needs_more_information" and unsuitable:
+            lead = lead + assessment_lead(result)  # the listed title says more than "not yet"
+        else:
+            lead = assessment_lead(result) + lead
     paragraphs = [answer.sentences(lead)] if lead else []
     quote_lines = answer.quotes()
     if plan.kind not in ("refusal", "off_topic"):
-        search = query or question
+        search = corrected(query or question)
         yield ToolStart("search_sources", {"query": search, "k": top_k})
         registry.add([hit.chunk for hit in retriever.search(search, top_k)])
         yield ToolResult("search_sources", registry.passages)
     elif plan.kind == "off_topic" and plan.intent.kind != "off_topic":
-        search = query or question
+        search = corrected(query or question)
         yield ToolStart("search_sources", {"query": search, "k": top_k})
-        closest = _closest(retriever, search, top_k, registry)
-        yield ToolResult("search_sources", registry.passages)
-        if closest:
-            paragraphs = [NO_PREPARED_ANSWER]
-            quote_lines = closest
+        hits = retriever.search(search, top_k)
+        agreed = _agreeing_topic(
+            question, [h.chunk for h in hits[:2]], retriever, corpus_dir, cache_dir
+        )
+        if agreed is not None:  # a topic just under the threshold, and retrieval agrees
+            plan = answer_with(plan, agreed, question)
+            paragraphs = [answer.sentences(plan.lead)]
+            quote_lines = answer.quotes()
+            registry.add([h.chunk for h in hits])
+            yield ToolResult("search_sources", registry.passages)
+        else:
+            closest = _closest(retriever, hits, search, registry)
+            yield ToolResult("search_sources", registry.passages)
+            if closest:
+                paragraphs = [NO_PREPARED_ANSWER]
+                quote_lines = closest
     if plan.draft is not None and plan.kind in ("eligibility", "missing_facts"):
         paragraphs.append("\n".join(_said_lines("What I understood:", plan.understood)))
         paragraphs.append("\n".join(_said_lines("Assumed:", plan.assumptions)))
@@ -153,9 +177,26 @@ def offline_turn(
     )
 
 
-def _closest(retriever: Retriever, query: str, top_k: int, registry: CitationRegistry) -> list[str]:
+def _agreeing_topic(
+    question: str,
+    chunks: list[Chunk],
+    retriever: Retriever,
+    corpus_dir: Path,
+    cache_dir: Path | None,
+) -> TopicMatch | None:
+    """A near-miss topic whose statement cites a line that retrieval's best passages hold."""
+    topics = load_topics()
+    for match in candidate_topics(question, retriever.embedder, cache_dir):
+        refs = [r for said in topics.say(match.topic_id) for r in said.refs]
+        if any(holds(chunk, ref, corpus_dir) for chunk in chunks for ref in refs):
+            return match
+    return None
+
+
+def _closest(
+    retriever: Retriever, hits: list[Hit], query: str, registry: CitationRegistry
+) -> list[str]:
     """Quotes from the closest passages, when they are close enough to be worth showing."""
-    hits = retriever.search(query, top_k)
     best = max((h.dense_score or 0.0 for h in hits), default=0.0)
     if best < CLOSEST_FLOOR:
         return []

@@ -9,7 +9,7 @@ does. For a ready draft the turn calls :func:`run_assessment` and puts
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -17,6 +17,7 @@ from typing import Literal
 from skillcheck.facts import DraftProfile, apply_followup, read_facts
 from skillcheck.intent import Intent, classify
 from skillcheck.rules import AssessmentResult, assess
+from skillcheck.spelling import correct, vocabulary
 from skillcheck.titles_in_text import TitleVerdict, titles_in_text
 from skillcheck.topics import (
     QueryEmbedder,
@@ -29,6 +30,9 @@ from skillcheck.topics import (
     score_topics,
 )
 
+_ABOUT_TITLE = re.compile(r"\b(job )?titles?\b|\bcalled\b", re.IGNORECASE)
+#: A topic under the threshold may still answer when retrieval agrees, if it scores this.
+CANDIDATE_FLOOR = 0.40
 ReplyKind = Literal[
     "answer", "title_verdict", "eligibility", "missing_facts", "off_topic", "refusal"
 ]
@@ -119,20 +123,23 @@ def plan_reply(
 
     ``cache_dir`` keeps the topics' example vectors between processes."""
     topics = topics or load_topics()
-    intent = classify(question)
+    text = corrected(question, topics)  # "qualifcation" -> "qualification"
+    intent = classify(text)
     replies = topics.file.replies
     if intent.kind == "manipulation":
-        lead = [Said(s.text, tuple(s.cite)) for s in replies["refusal"]]
-        return ReplyPlan("refusal", lead, intent, draft=draft)
-    matches = match_topics(question, embedder, topics, cache_dir)
+        refusal = [Said(s.text, tuple(s.cite)) for s in replies["refusal"]]
+        inside = [m for m in match_topics(text, embedder, topics, cache_dir) if m.cue][:1]
+        inner = [s for m in inside for s in topics.say(m.topic_id, text)]
+        return ReplyPlan("refusal", refusal[:1] + inner + refusal[1:], intent, draft=draft)
+    matches = match_topics(text, embedder, topics, cache_dir)
     chosen = [m.topic_id for m in matches]
-    suggestions = _suggestions(question, embedder, topics, chosen, cache_dir)
+    suggestions = _suggestions(text, embedder, topics, chosen, cache_dir)
     if intent.kind == "off_topic":
         lead = [Said(s.text, tuple(s.cite)) for s in replies["off_topic"]]
         return ReplyPlan("off_topic", lead, intent, draft=draft, suggestions=suggestions)
-    verdicts = titles_in_text(question, topics)
+    verdicts = titles_in_text(text, topics)
     listed = _listed(verdicts)
-    topic_lead = [s for t in chosen for s in topics.say(t, question)]
+    topic_lead = [s for t in chosen for s in topics.say(t, text)]
     # the asker's own facts: a new draft, or a follow-up that changes the one we have
     changed = None
     if is_followup(question, draft):
@@ -150,11 +157,29 @@ def plan_reply(
     )
     if current is not None and own_case:
         unsuitable = [v for v in listed if v.status == "unsuitable"]
+        others = _title_lead([v for v in listed if v.status != "unsuitable"])
+        not_decided = [Said(s.text, tuple(s.cite)) for s in replies["missing_facts"]]
+        fact_topic = bool(chosen) and chosen[0] in _FACT_TOPICS and (matches[0].cue or not listed)
+        # the order of what is said first: a listed-unsuitable title; why no qualification
+        # or the topic its cue words ask about; the title, when the question is about it;
+        # "not decided yet" when an outcome was asked for and facts are missing
         lead = _title_lead(unsuitable)
-        # a topic beside a listed title only when its own cue words are in the question
-        if chosen and chosen[0] in _FACT_TOPICS and (matches[0].cue or not listed):
+        if current.no_qualification and "experience_without_qualification" not in chosen:
+            lead += topics.say("experience_without_qualification", text)
+            fact_topic = False
+        elif fact_topic and matches[0].cue:
             lead += topic_lead
-        lead += _title_lead([v for v in listed if v.status != "unsuitable"])
+            fact_topic = False
+        if _ABOUT_TITLE.search(text):
+            lead += others
+            others = []
+        if not current.ready and intent.asks_outcome:
+            lead += not_decided
+        if fact_topic:
+            lead += topic_lead
+        lead += others
+        if not lead and chosen:
+            lead = topic_lead  # answer the question first, then the facts
         kind: ReplyKind = "eligibility" if current.ready else "missing_facts"
         if not lead and not current.ready:
             lead = [Said(s.text, tuple(s.cite)) for s in replies["missing_facts"]]
@@ -206,6 +231,33 @@ def plan_reply(
         )  # fmt: skip
     lead = [Said(s.text, tuple(s.cite)) for s in replies["off_topic"]]
     return ReplyPlan("off_topic", lead, intent, draft=draft, suggestions=suggestions)
+
+
+def corrected(question: str, topics: Topics | None = None) -> str:
+    """The question with misspelt words read as the pages' and the topics' words."""
+    topics = topics or load_topics()
+    examples = tuple(e for t in topics.file.topics for e in t.examples)
+    return correct(question, vocabulary(extra=examples))
+
+
+def candidate_topics(
+    question: str, embedder: QueryEmbedder, cache_dir: Path | None = None
+) -> list[TopicMatch]:
+    """Topics close to the question but under the matching threshold, best first.
+
+    The turn uses one only when retrieval agrees (its best passages hold a line the
+    topic's statement cites): two independent signals, never one alone.
+    """
+    topics = load_topics()
+    ranked = score_topics(corrected(question, topics), embedder, topics, cache_dir)
+    return [m for m in ranked[:3] if m.score >= CANDIDATE_FLOOR]
+
+
+def answer_with(plan: ReplyPlan, match: TopicMatch, question: str) -> ReplyPlan:
+    """``plan`` answered by ``match``'s statement (for a question no topic matched)."""
+    topics = load_topics()
+    lead = topics.say(match.topic_id, corrected(question, topics))
+    return replace(plan, kind="answer", lead=lead, topics=[match])
 
 
 # ---- the engine, for the turn -----------------------------------------------------

@@ -7,6 +7,8 @@ from typing import Any
 from skillcheck.reply import assessment_lead, plan_reply, run_assessment
 from tests.answers.conftest import TODAY
 
+UNSUITABLE_AGENT = "VETASSESS lists Customer Service Agent or Supervisor as not suitable"
+
 
 def _plan(question: str, embedder: Any, **kw: Any) -> Any:
     return plan_reply(question, embedder=embedder, today=TODAY, **kw)
@@ -22,7 +24,9 @@ def test_team_lead_at_a_bpo_is_told_not_suitable_first(embedder: Any) -> None:
         "Can I get assessed as customer service manager?",
         embedder,
     )
-    assert plan.lead[0].text.startswith("No: VETASSESS lists Customer Service Agent or Supervisor")
+    assert plan.lead[0].text.startswith(
+        "VETASSESS lists Customer Service Agent or Supervisor as not suitable"
+    )
     assert {("vetassess-149212", 23), ("vetassess-149212", 29)} <= _lines(plan)
 
 
@@ -33,7 +37,7 @@ def test_work_history_alone_gets_no_and_the_anzsco_sentence_beside_it(embedder: 
         embedder,
     )
     assert plan.kind == "eligibility"
-    assert plan.lead[0].text.startswith("No.")
+    assert plan.lead[0].text.startswith("Work history alone does not pass")
     assert {("vetassess-149212", 33), ("vetassess-149212", 58), ("anzsco-1492", 25)} <= _lines(plan)
     result = run_assessment(plan.draft, TODAY)
     assert result.outcome == "does_not_meet"
@@ -65,7 +69,9 @@ def test_facts_in_the_question_are_read_and_the_missing_ones_asked(embedder: Any
         embedder,
     )
     assert plan.kind == "missing_facts"
-    assert plan.lead[0].text.startswith("No: VETASSESS lists Customer Service Agent or Supervisor")
+    assert plan.lead[0].text.startswith(
+        "VETASSESS lists Customer Service Agent or Supervisor as not suitable"
+    )
     assert plan.understood[0].startswith("Bachelor of Commerce")
     assert any("hours" in a for a in plan.ask) and any("complete" in a for a in plan.ask)
 

@@ -149,7 +149,7 @@ def test_a_question_outside_the_pages_matches_no_topic(embedder: object) -> None
 @pytest.mark.parametrize(
     ("question", "first_word"),
     [
-        ("i work 15 hours a week, does it count", "No."),
+        ("i work 15 hours a week, does it count", "Work under 20 hours a week is not counted"),
         ("is 25 hrs a week enough", "Yes,"),
         ("Does part-time work count?", "Only"),
         ("What happens if I ignore the 20 hour rule?", "Only"),
@@ -161,7 +161,10 @@ def test_the_hours_answer_follows_the_hours_in_the_question(question: str, first
 
 def test_a_certificate_gets_a_no_not_the_diploma_answer() -> None:
     said = load_topics().say("qualification_level", "does a cert IV count")
-    assert said[0].text.startswith("No.")
+    assert said[0].text.startswith("A Certificate is not enough")
+    additional = load_topics().say("qualification_level", "would a cert IV count as the additional one")
+    assert additional[0].text.startswith("Not on the current page")
+    assert "confirm with VETASSESS" in additional[0].text
 
 
 def test_corrected_route_years_flow_into_the_statements() -> None:
