@@ -162,7 +162,8 @@ def test_the_hours_answer_follows_the_hours_in_the_question(question: str, first
 def test_a_certificate_gets_a_no_not_the_diploma_answer() -> None:
     said = load_topics().say("qualification_level", "does a cert IV count")
     assert said[0].text.startswith("A Certificate is not enough")
-    additional = load_topics().say("qualification_level", "would a cert IV count as the additional one")
+    question = "would a cert IV count as the additional one"
+    additional = load_topics().say("qualification_level", question)
     assert additional[0].text.startswith("Not on the current page")
     assert "confirm with VETASSESS" in additional[0].text
 
