@@ -19,11 +19,11 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from skillcheck.errors import RulesFileError
 from skillcheck.paths import CORPUS_DIR, DATA_DIR
+from skillcheck.rules.loader import parse_strict
 
 TOPICS_PATH = DATA_DIR / "topics.yaml"
 #: A topic matches when its score (best example cosine, plus the cue bonus) is at least this.
@@ -216,16 +216,7 @@ _TITLE_FIELDS = {"query", "title", "code", "anzsco_code", "anzsco_title"}
 
 def parse_topics(text: str, path: Path, rules: Any, corpus_dir: Path) -> Topics:
     """Validate a topics file's text; ``path`` is only named in errors."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise RulesFileError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
-    try:
-        parsed = TopicsFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise RulesFileError(f"{path}: {loc}: {first['msg']}") from None
+    parsed = parse_strict(text, path, TopicsFile)
     ids = [t.id for t in parsed.topics]
     if len(ids) != len(set(ids)):
         raise RulesFileError(f"{path}: topics: duplicate id")

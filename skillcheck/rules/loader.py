@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -325,8 +325,13 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
-def parse_rules(text: str, path: Path) -> Rules:
-    """Validate the text of a rules file; ``path`` is only named in errors."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_strict(text: str, path: Path, model: type[M]) -> M:
+    """A YAML data file read into ``model``: duplicate keys, bad YAML and a wrong shape are
+    each a :class:`RulesFileError` naming the file and the key. Shared by every data file
+    of rules and statements (the rules, the topics)."""
     try:
         raw = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except RulesFileError as exc:
@@ -334,10 +339,15 @@ def parse_rules(text: str, path: Path) -> Rules:
     except yaml.YAMLError as exc:
         raise RulesFileError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     try:
-        rules = Rules.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise RulesFileError(f"{path}: {_where(first['loc'])}: {first['msg']}") from None
+
+
+def parse_rules(text: str, path: Path) -> Rules:
+    """Validate the text of a rules file; ``path`` is only named in errors."""
+    rules = parse_strict(text, path, Rules)
     _check_consistency(rules, path)
     return rules
 

@@ -194,3 +194,11 @@ def test_a_negated_cue_lifts_nothing(embedder: object) -> None:
     question = "I don't work in retail, I run a customer service department. Which code is it?"
     ids = [m.topic_id for m in match_topics(question, embedder)]  # type: ignore[arg-type]
     assert ids == ["occupation_code"]
+
+
+def test_a_duplicate_key_does_not_load() -> None:
+    text = TOPICS_PATH.read_text("utf-8").replace(
+        "  - id: occupation_code\n", "  - id: occupation_code\n    id: occupation_code\n", 1
+    )
+    with pytest.raises(RulesFileError, match=r"broken\.yaml: .*duplicate"):
+        _parse(text)
