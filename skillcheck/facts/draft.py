@@ -211,6 +211,13 @@ def _qual_notes(q: QualFact) -> tuple[list[str], list[str]]:
         ask.append(f"What was the major field of study of your {q.name}?")
     if q.completed is None and q.completed_exact is None and not q.in_progress:
         ask.append(f"When did you complete your {q.name} (month and year)?")
+    elif q.completed is not None and q.completed.part is not None:
+        first, last = (calendar.month_name[m] for m in q.completed.months())
+        assumed.append(
+            f"Your {q.name} completed in {q.completed.said()} ({first} to {last}) is taken as "
+            f"completed on {q.completed.as_start().isoformat()} (or today, if earlier), the "
+            "latest it could be."
+        )
     elif q.completed is not None and q.completed.month is None:
         assumed.append(
             f"Your {q.name} completed in {q.completed.year} is taken as completed on 31 "
@@ -226,6 +233,12 @@ def _qual_notes(q: QualFact) -> tuple[list[str], list[str]]:
 def _start_notes(j: JobFact, label: str) -> tuple[list[str], list[str]]:
     if j.start is None and j.months is None:
         return [], [f"When did you start {label} (month and year)?"]
+    if j.start is not None and j.start.part is not None:
+        first, last = (calendar.month_name[m] for m in j.start.months())
+        return [
+            f"A start in {j.start.said()} ({first} to {last}) is taken as "
+            f"{j.start.as_start().isoformat()}, the latest it could be."
+        ], []
     if j.start is not None and j.start.month is None:
         year = j.start.year
         return [
@@ -239,8 +252,12 @@ def _start_notes(j: JobFact, label: str) -> tuple[list[str], list[str]]:
 
 def _end_notes(j: JobFact, label: str, today: date) -> tuple[list[str], list[str]]:
     if j.end is not None:
+        months = ""
+        if j.end.part is not None:
+            first, last = (calendar.month_name[m] for m in j.end.months())
+            months = f" ({first} to {last})"
         return [
-            f"An end in {j.end.said()} is taken as {j.end.as_end().isoformat()}, the "
+            f"An end in {j.end.said()}{months} is taken as {j.end.as_end().isoformat()}, the "
             "earliest it could be."
         ], []
     if j.current is not False:

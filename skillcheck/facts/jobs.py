@@ -14,6 +14,7 @@ from skillcheck.facts.patterns import (
     _MONTH,
     _NUM,
     _PAID,
+    _PART,
     _PART_TIME,
     _PAST,
     _RETAIL,
@@ -100,7 +101,7 @@ def _strip_quals(text: str) -> str:
         r"\b(?:" + "|".join(f"(?:{p})" for p, _ in _LEVELS) + r")(?![a-z])"
         r"(?:\s*(?:degree\s+)?(?:in|of)\s+[a-z&' -]+?" + FIELD_END + ")?"
         r"(?:\s*[,(]?\s*(?:completed|finished|graduated|awarded|obtained|got it|from)?\s*(?:in\s+)?"
-        rf"(?:(?:{_MONTH})\.?\s+)?{_YEAR}\)?|\s*\(?\s*(?:completed|finished|graduated)\s+{_NUM}\s*"
+        rf"(?:(?:{_MONTH})\.?\s+|{_PART})?{_YEAR}\)?|\s*\(?\s*(?:completed|finished|graduated)\s+{_NUM}\s*"
         r"(?:months?|years?)\s+ago\)?)?",
         _I,
     )

@@ -12,11 +12,12 @@ from skillcheck.facts.patterns import (
     _IMPLIED_FIELD,
     _JOB_CUE,
     _LEVEL_RE,
-    _LEVELS,
     _MONTH,
     _NEGATED,
     _NUM,
+    _PART,
     _YEAR,
+    _level_of,
     _num,
     _shift_months,
     _when,
@@ -81,7 +82,7 @@ def read_completion(segment: str, today: date) -> tuple[When | None, date | None
         return When(today.year - 1), None, False
     if re.search(r"\bthis year\b", segment, _I):
         return When(today.year), None, False
-    m = re.search(rf"(?:({_MONTH})\.?\s+)?({_YEAR})", segment, _I)
+    m = re.search(rf"(?:({_MONTH}\.?\s+|{_PART}))?({_YEAR})", segment, _I)
     if m:
         return _when(m.group(1), m.group(2)), None, False
     return None, None, False
@@ -94,11 +95,13 @@ def read_qualifications(text: str, today: date) -> tuple[list[QualFact], bool, b
     matches = list(_LEVEL_RE.finditer(text))
     for i, m in enumerate(matches):
         word = m.group(1)
-        level = next(lv for p, lv in _LEVELS if re.fullmatch(p, word, _I))
+        level = _level_of(m)
         before = text[: m.start()]
         if _NEGATED.search(before):
             negated.append(level)
             continue
+        if re.search(r"\(\s*$", before) and re.match(r"\s*\)", text[m.end() :]):
+            continue  # "Bachelor of Arts (BA)": the abbreviation of the one just read
         stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         rest = text[m.end() : stop]
         after = _field_after(rest)
@@ -115,7 +118,7 @@ def read_qualifications(text: str, today: date) -> tuple[list[QualFact], bool, b
             sentence = re.split(r"[.!?;]\s", before)[-1]
             said = re.search(
                 rf"\b(?:graduated|completed|finished|got|earned)\s+(?:in\s+)?"
-                rf"(?:({_MONTH})\.?\s+)?({_YEAR})\b[^.]*$",
+                rf"(?:({_MONTH}\.?\s+|{_PART}))?({_YEAR})\b[^.]*$",
                 sentence,
                 _I,
             )
