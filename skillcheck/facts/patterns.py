@@ -153,6 +153,7 @@ _RETAIL = re.compile(
 _TASKS = re.compile(
     r"(?:duties|tasks|responsibilities)\s*(?:include|includes|included|are|were|:)\s*(.+?)"
     r"(?:[.!?](?:\s|$)|$)|(?:responsible for|in charge of|my job (?:involves|is))\s+(.+?)"
+    r"(?:[.!?](?:\s|$)|$)|:\s*(?:i|we)\s+(?!am\b|was\b|have\b|had\b|do\b|did\b)(\w+\s.+?)"
     r"(?:[.!?](?:\s|$)|$)",
     _I,
 )

@@ -27,7 +27,15 @@ from skillcheck.rules.loader import Level
 FIELD_END = (
     r"(?=\s*(?:$|[.,;()!?]|\band\b|\bfrom\b|\bwith\b|\bat\b|\bbut\b|\bwhich\b|\bthat\b|"
     r"\binstead\b|\bcompleted\b|\bfinished\b|\bgraduated\b|\bin\s+(?:19|20)\d\d|"
-    r"(?:19|20)\d\d|\b(?:was|is|were)\b|\bsince\b|\bthen\b|\bback\b|\bin\s+" + _MONTH + r"\b))"
+    r"(?:19|20)\d\d|\b(?:was|is|were)\b|\bsince\b|\bthen\b|\bback\b|\bin\s+" + _MONTH + r"\b|"
+    r"\bmajor(?:ing|ed)?\b|\bspeciali[sz]\w*|\b(?:with\s+)?an?\s+major\b))"
+)
+#: The major after a qualification's name: "majoring in X", "(X major)", "(major: X)".
+MAJOR = (
+    r"\s*,?\s*(?:\(\s*major(?:ing)?\s*(?:in|:)?\s*([a-z][a-z&' -]*?)\s*\)|"
+    r"\(\s*([a-z][a-z&' -]*?)\s+major\s*\)|"
+    r"(?:(?:with\s+)?an?\s+)?(?:majoring|majored|major|speciali[sz](?:ing|ed|ation))\s+in\s+"
+    r"([a-z][a-z&' -]*?)" + FIELD_END + ")"
 )
 _FIELD_AFTER = (
     r"\s*(?:degree\s+)?(?:\(hons\)\s*)?(?:(?:was|is|were|had been|would be)\s+)?(?:in|of)\s+"
@@ -49,7 +57,7 @@ def _field_before(before: str) -> str | None:
 
 
 def nice_title(text: str) -> str:
-    small = {"of", "in", "and", "or", "the", "a", "an", "at", "for"}
+    small = {"of", "in", "and", "or", "the", "a", "an", "at", "for", "majoring"}
     words = text.split()
     return " ".join(
         w
@@ -109,6 +117,11 @@ def read_qualifications(text: str, today: date) -> tuple[list[QualFact], bool, b
         fm = re.match(_FIELD_AFTER, rest, _I) if after else None
         name = (word + rest[: fm.end()]) if fm else word
         tail = rest[fm.end() :] if fm else rest
+        major = re.match(MAJOR, tail, _I)
+        if major:
+            fld = next(g for g in major.groups() if g).strip()
+            name = f"{name} majoring in {nice_title(fld)}"
+            tail = tail[major.end() :]
         cue = _JOB_CUE.search(tail)
         segment = tail[: cue.start()] if cue else tail
         segment = re.split(r"(?<=[.!?])\s", segment)[0]
