@@ -16,6 +16,7 @@ from skillcheck.facts.patterns import (
     _shift_months,
 )
 from skillcheck.facts.quals import read_qualifications
+from skillcheck.facts.spelling import correct_spelling
 from skillcheck.rules import load_rules
 
 
@@ -32,6 +33,7 @@ class DraftProfile:
     assumptions: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     ready: bool = False
+    corrections: tuple[tuple[str, str], ...] = ()  # misspelt words read as (said, read)
 
     @property
     def has_facts(self) -> bool:
@@ -299,7 +301,7 @@ def finish(draft: DraftProfile) -> DraftProfile:
     if draft.no_qualification:
         understood.append("No qualification at AQF Diploma level or higher")
     understood += [_say_job(j, today) for j in draft.jobs]
-    assumptions: list[str] = []
+    assumptions = [f"'{said}' is read as '{read}'." for said, read in draft.corrections]
     missing: list[str] = []
     if not draft.qualifications and not draft.no_qualification:
         missing.append(_ASK_DIPLOMA if draft.no_degree_only else _ASK_QUALIFICATION)
@@ -347,7 +349,7 @@ def _normalise(text: str) -> str:
 
 def read_facts(text: str, today: date) -> DraftProfile:
     """The facts in a chat message, as a draft profile (say-back, assumptions, what is missing)."""
-    text = _normalise(text)
+    text, corrections = correct_spelling(_normalise(text))
     quals, none_at_all, only_no_degree = read_qualifications(text, today)
     jobs = read_jobs(text)
     return finish(
@@ -357,5 +359,6 @@ def read_facts(text: str, today: date) -> DraftProfile:
             no_qualification=none_at_all,
             no_degree_only=only_no_degree,
             jobs=tuple(jobs),
+            corrections=tuple(dict.fromkeys(corrections)),
         )
     )
