@@ -43,11 +43,28 @@ _FIELD_AFTER = (
 )
 
 
+#: Words a field of study has; a place or an employer has none ("a BCom in Hong Kong").
+_SUBJECT = re.compile(
+    r"\b(?:manag|business|admin|commerc|market|account|financ|econom|hospitality|touris|"
+    r"engineer|technolog|comput|scien|psycholog|arts?\b|human|resource|nurs|educat|law|legal|"
+    r"communicat|logistic|sales|stud(?:y|ies)|system|health|design|media|supply|relation|"
+    r"retail|trade|bank|insur|math|statistic|english|literat|histor|physic|chemi|biolog|medic|"
+    r"pharma|architect|agricult|journal|service|customer|hotel|event|leader|operation|"
+    r"project|international|public|social|sociolog|politic|philosoph|languag|music|film|"
+    r"fashion|sport|environment|geograph|data|software|network|information|cyber|electr|"
+    r"mechan|civil|construct|tax|audit|entrepreneur|strateg|quality|office|secretar|"
+    r"it\b|hr\b|ict\b|mis\b)",
+    _I,
+)
+
+
 def _field_after(rest: str) -> str | None:
     m = re.match(_FIELD_AFTER, rest, _I)
     if m is None:
         return None
     value = m.group(1).strip()
+    if re.match(r"\s*(?:degree\s+)?(?:\(hons\)\s*)?in\b", rest, _I) and not _SUBJECT.search(value):
+        return None  # "in Hong Kong", "in Melbourne": where, not what
     return value if value and value.lower() not in {"a", "the", "my"} else None
 
 
