@@ -52,10 +52,12 @@ _NUM = (
 
 #: "BA" and "MA" are a degree only before a field, a year or "degree" ("I live in MA" is not).
 _ABBR_AFTER = r"(?=\s*(?:\(|in\b|of\b|degree|,?\s*(?:19|20)\d\d|majoring))"
+#: The full stop of "B.Sc." when a field follows ("B.Sc. in IT"); a sentence's stays.
+_DOT = r"(?:\.(?=\s+(?:in|of)\s))?"
 _LEVELS: list[tuple[str, Level]] = [
     (r"ph\.?\s?d|doctorate|doctoral degree|doctor of philosophy", "doctoral"),
     (
-        r"mba|master'?s?(?: degree)?|m\.?com|m\.?sc|m\.?b\.?a\.?|"
+        r"mba|master'?s?(?: degree)?|m\.?com" + _DOT + r"|m\.?sc" + _DOT + r"|m\.?b\.?a\.?|"
         r"(?-i:MA|M\.A\.?)" + _ABBR_AFTER + r"|m\.a\.(?=\s)",
         "master",
     ),
@@ -64,7 +66,8 @@ _LEVELS: list[tuple[str, Level]] = [
     (r"assoc(?:iate|\.)? degree", "associate_degree"),
     (r"advanced diploma|adv\.? ?dip(?:loma)?", "advanced_diploma"),
     (
-        r"bachelor'?s?(?: degree)?|b\.?com|bba|b\.?sc|b\.?b\.?a|undergrad(?:uate)?(?: degree)?|"
+        r"bachelor'?s?(?: degree)?|b\.?com" + _DOT + r"|bba|b\.?sc" + _DOT + r"|b\.?b\.?a|"
+        r"undergrad(?:uate)?(?: degree)?|"
         r"(?-i:BA|B\.A\.?)" + _ABBR_AFTER + r"|b\.a\.(?=\s)|"
         r"uni(?:versity)? degree|degree",
         "bachelor",

@@ -145,7 +145,8 @@ def read_qualifications(text: str, today: date) -> tuple[list[QualFact], bool, b
         completed, exact, in_progress = read_completion(segment, today)
         if completed is None and exact is None and not in_progress:
             # "Graduated 2018 with a BCom": the year before the level, in the same sentence
-            sentence = re.split(r"[.!?;]\s", before)[-1]
+            since = matches[i - 1].end() if i else 0  # not a year of the one before
+            sentence = re.split(r"[.!?;]\s", before[since:])[-1]
             said = re.search(
                 rf"\b(?:graduated|completed|finished|got|earned)\s+(?:in\s+)?"
                 rf"(?:({_MONTH}\.?\s+|{_PART}))?({_YEAR})\b[^.]*$",
