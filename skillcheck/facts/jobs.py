@@ -75,21 +75,26 @@ def _without_names(clause: str, title: str) -> str:
     lead = 0
     while lead < len(words) - 1 and words[lead][:1].isupper():
         lead += 1
+    small = {"of", "and", "&", "for", "in", "to", "be"}
     mixed = 0 < lead < len(words) and words[lead][:1].islower()
-    if _NAME_BEFORE.search(before):
-        for k in range(1, len(words) - 1):
-            if lookup_title(" ".join(words[k:])).match in {"exact", "close"}:
-                return " ".join(words[k:])
-        return " ".join(words[lead:]) if mixed else title
-    if mixed and re.search(r"[a-z]", before) and not re.search(r"[.!?]\s*$", before):
-        return " ".join(words[lead:])  # "... since 2019 Woolworths store manager"
-    return title
+    mixed = mixed and not any(w.lower() in small for w in words[lead - 1 : lead + 1])
+    named = _NAME_BEFORE.search(before) is not None
+    if not named and not (
+        mixed and re.search(r"[a-z]", before) and not re.search(r"[.!?]\s*$", before)
+    ):
+        return title
+    for k in range(1, len(words) - 1):  # "in Hong Kong customer service manager"
+        if lookup_title(" ".join(words[k:])).match in {"exact", "close"}:
+            return " ".join(words[k:])
+    return " ".join(words[lead:]) if mixed else title  # "... since 2019 Woolworths store manager"
 
 
 def _title(clause: str) -> str | None:
     from skillcheck.titles_in_text import candidate_titles
 
-    for title in [*candidate_titles(clause), *_other_titles(clause)]:
+    # the other job nouns only with a time or hours ("developer mode" is no job)
+    timed = any(_range(clause)[:2]) or _months_of(clause) or _hours(clause)[0] is not None
+    for title in [*candidate_titles(clause), *(_other_titles(clause) if timed else [])]:
         before = clause[: clause.lower().find(title.lower())]
         if not _TARGET.search(before):
             return nice_title(_without_names(clause, title))
@@ -224,7 +229,11 @@ def _read_clauses(sentence: str, jobs: list[JobFact]) -> None:
                     current=ongoing if ongoing is not None else jobs[-1].current,
                 )
         hours, said = _hours(clause)
-        paid = bool(_PAID.search(clause))
+        # ", paid," or "paid work": of the job just named ("I paid the fee" is not)
+        paid = bool(_PAID.search(clause)) and (
+            len(clause.split()) <= 4
+            or re.search(r"\bpaid (?:job|work|role|position)", clause, _I) is not None
+        )
         if jobs and (
             hours is not None or _UNPAID.search(clause) or _PART_TIME.search(clause) or paid
         ):
