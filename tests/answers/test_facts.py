@@ -140,7 +140,8 @@ _WORDS = (
     "March 2023 full time part-time 15 hours hrs/week 2 years 18 months 1 year 10 months as "
     "customer service manager team lead at BPO was unpaid volunteer no degree currently "
     "studying completed two months ago , . and then before that MBA cert IV PhD associate "
-    "degree graduate diploma ops manager until 2024 for 01/2018"
+    "degree graduate diploma ops manager until 2024 for 01/2018 BA B.Sc. majoring major ( ) "
+    "(38h) early mid late end of diplomma managment site engineer paid at Zara in Hong Kong"
 ).split()
 
 
