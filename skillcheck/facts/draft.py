@@ -16,6 +16,7 @@ from skillcheck.facts.patterns import (
     _shift_months,
 )
 from skillcheck.facts.quals import read_qualifications
+from skillcheck.facts.spelling import correct_spelling
 from skillcheck.rules import load_rules
 
 
@@ -32,6 +33,7 @@ class DraftProfile:
     assumptions: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     ready: bool = False
+    corrections: tuple[tuple[str, str], ...] = ()  # misspelt words read as (said, read)
 
     @property
     def has_facts(self) -> bool:
@@ -211,6 +213,13 @@ def _qual_notes(q: QualFact) -> tuple[list[str], list[str]]:
         ask.append(f"What was the major field of study of your {q.name}?")
     if q.completed is None and q.completed_exact is None and not q.in_progress:
         ask.append(f"When did you complete your {q.name} (month and year)?")
+    elif q.completed is not None and q.completed.part is not None:
+        first, last = (calendar.month_name[m] for m in q.completed.months())
+        assumed.append(
+            f"Your {q.name} completed in {q.completed.said()} ({first} to {last}) is taken as "
+            f"completed on {q.completed.as_start().isoformat()} (or today, if earlier), the "
+            "latest it could be."
+        )
     elif q.completed is not None and q.completed.month is None:
         assumed.append(
             f"Your {q.name} completed in {q.completed.year} is taken as completed on 31 "
@@ -226,6 +235,12 @@ def _qual_notes(q: QualFact) -> tuple[list[str], list[str]]:
 def _start_notes(j: JobFact, label: str) -> tuple[list[str], list[str]]:
     if j.start is None and j.months is None:
         return [], [f"When did you start {label} (month and year)?"]
+    if j.start is not None and j.start.part is not None:
+        first, last = (calendar.month_name[m] for m in j.start.months())
+        return [
+            f"A start in {j.start.said()} ({first} to {last}) is taken as "
+            f"{j.start.as_start().isoformat()}, the latest it could be."
+        ], []
     if j.start is not None and j.start.month is None:
         year = j.start.year
         return [
@@ -239,8 +254,12 @@ def _start_notes(j: JobFact, label: str) -> tuple[list[str], list[str]]:
 
 def _end_notes(j: JobFact, label: str, today: date) -> tuple[list[str], list[str]]:
     if j.end is not None:
+        months = ""
+        if j.end.part is not None:
+            first, last = (calendar.month_name[m] for m in j.end.months())
+            months = f" ({first} to {last})"
         return [
-            f"An end in {j.end.said()} is taken as {j.end.as_end().isoformat()}, the "
+            f"An end in {j.end.said()}{months} is taken as {j.end.as_end().isoformat()}, the "
             "earliest it could be."
         ], []
     if j.current is not False:
@@ -282,7 +301,7 @@ def finish(draft: DraftProfile) -> DraftProfile:
     if draft.no_qualification:
         understood.append("No qualification at AQF Diploma level or higher")
     understood += [_say_job(j, today) for j in draft.jobs]
-    assumptions: list[str] = []
+    assumptions = [f"'{said}' is read as '{read}'." for said, read in draft.corrections]
     missing: list[str] = []
     if not draft.qualifications and not draft.no_qualification:
         missing.append(_ASK_DIPLOMA if draft.no_degree_only else _ASK_QUALIFICATION)
@@ -330,7 +349,7 @@ def _normalise(text: str) -> str:
 
 def read_facts(text: str, today: date) -> DraftProfile:
     """The facts in a chat message, as a draft profile (say-back, assumptions, what is missing)."""
-    text = _normalise(text)
+    text, corrections = correct_spelling(_normalise(text))
     quals, none_at_all, only_no_degree = read_qualifications(text, today)
     jobs = read_jobs(text)
     return finish(
@@ -340,5 +359,6 @@ def read_facts(text: str, today: date) -> DraftProfile:
             no_qualification=none_at_all,
             no_degree_only=only_no_degree,
             jobs=tuple(jobs),
+            corrections=tuple(dict.fromkeys(corrections)),
         )
     )

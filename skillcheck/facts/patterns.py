@@ -21,6 +21,10 @@ _MONTH = (
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+#: A part of a year: "early 2022", "mid-2025", "the end of 2019".
+_PART = r"(?:(?:the\s+)?(?:early|beginning of|start of|mid(?:dle of)?|late|end of)[\s-]*(?:in\s+)?)"
+_PART_WORDS = {"early": "early", "beginning": "early", "start": "early", "mid": "mid"}
+_PART_WORDS |= {"middle": "mid", "late": "late", "end": "late"}
 _NUM_WORDS = {
     "a": 1,
     "an": 1,
@@ -46,15 +50,25 @@ _NUM = (
     r"nine|ten|eleven|twelve|fifteen|eighteen|twenty)"
 )
 
+#: "BA" and "MA" are a degree only before a field, a year or "degree" ("I live in MA" is not).
+_ABBR_AFTER = r"(?=\s*(?:\(|in\b|of\b|degree|,?\s*(?:19|20)\d\d|majoring))"
+#: The full stop of "B.Sc." when a field follows ("B.Sc. in IT"); a sentence's stays.
+_DOT = r"(?:\.(?=\s+(?:in|of)\s))?"
 _LEVELS: list[tuple[str, Level]] = [
     (r"ph\.?\s?d|doctorate|doctoral degree|doctor of philosophy", "doctoral"),
-    (r"mba|master'?s?(?: degree)?|m\.?com|m\.?sc|m\.?b\.?a\.?", "master"),
+    (
+        r"mba|master'?s?(?: degree)?|m\.?com" + _DOT + r"|m\.?sc" + _DOT + r"|m\.?b\.?a\.?|"
+        r"(?-i:MA|M\.A\.?)" + _ABBR_AFTER + r"|m\.a\.(?=\s)",
+        "master",
+    ),
     (r"(?:post ?)?graduate diploma|grad\.? ?dip(?:loma)?|pg ?dip(?:loma)?", "graduate_diploma"),
     (r"graduate certificate|grad\.? ?cert(?:ificate)?", "graduate_certificate"),
-    (r"associate degree", "associate_degree"),
+    (r"assoc(?:iate|\.)? degree", "associate_degree"),
     (r"advanced diploma|adv\.? ?dip(?:loma)?", "advanced_diploma"),
     (
-        r"bachelor'?s?(?: degree)?|b\.?com|bba|b\.?sc|b\.?b\.?a|undergrad(?:uate)?(?: degree)?|"
+        r"bachelor'?s?(?: degree)?|b\.?com" + _DOT + r"|bba|b\.?sc" + _DOT + r"|b\.?b\.?a|"
+        r"undergrad(?:uate)?(?: degree)?|"
+        r"(?-i:BA|B\.A\.?)" + _ABBR_AFTER + r"|b\.a\.(?=\s)|"
         r"uni(?:versity)? degree|degree",
         "bachelor",
     ),
@@ -62,7 +76,16 @@ _LEVELS: list[tuple[str, Level]] = [
     (r"cert(?:ificate)?\.?\s?(?:iv|4)", "certificate_iv"),
     (r"cert(?:ificate)?\.?\s?(?:iii|3)", "certificate_iii"),
 ]
-_LEVEL_RE = re.compile(r"\b(" + "|".join(f"(?:{p})" for p, _ in _LEVELS) + r")(?![a-z])", _I)
+_LEVEL_RE = re.compile(
+    r"\b(" + "|".join(f"(?P<L{k}>{p})" for k, (p, _) in enumerate(_LEVELS)) + r")(?![a-z])", _I
+)
+
+
+def _level_of(m: re.Match[str]) -> Level:
+    """The level a match of ``_LEVEL_RE`` names."""
+    return next(lv for k, (_, lv) in enumerate(_LEVELS) if m.group(f"L{k}"))
+
+
 _LEVEL_NAMES: dict[str, str] = {
     "doctoral": "doctorate",
     "master": "master's degree",
@@ -133,6 +156,7 @@ _RETAIL = re.compile(
 _TASKS = re.compile(
     r"(?:duties|tasks|responsibilities)\s*(?:include|includes|included|are|were|:)\s*(.+?)"
     r"(?:[.!?](?:\s|$)|$)|(?:responsible for|in charge of|my job (?:involves|is))\s+(.+?)"
+    r"(?:[.!?](?:\s|$)|$)|:\s*(?:i|we)\s+(?!am\b|was\b|have\b|had\b|do\b|did\b)(\w+\s.+?)"
     r"(?:[.!?](?:\s|$)|$)",
     _I,
 )
@@ -154,6 +178,10 @@ def _shift_months(day: date, months: int) -> date:
 
 
 def _when(month: str | None, year: str) -> When:
+    """A year with a month ('March') or a part of the year ('early', 'mid-', 'the end of')."""
+    if month and not re.fullmatch(_MONTH + r"\.?", month.strip(), _I):
+        word = re.sub(r"^the\s+", "", month.strip().lower())
+        return When(int(year), part=_PART_WORDS[re.split(r"[\s-]", word)[0]])
     return When(
         int(year), _MONTHS.get(month.lower()[:4], _MONTHS.get(month.lower()[:3])) if month else None
     )
@@ -176,7 +204,7 @@ def _months_of(text: str) -> float | None:
 
 def _range(text: str) -> tuple[When | None, When | None, bool | None]:
     """Start, end and whether ongoing, from 'since 2022', '2019-2023', 'Jan 2021 to March 2023'."""
-    my = rf"(?:({_MONTH})\.?\s+)?({_YEAR})"
+    my = rf"(?:({_MONTH}\.?\s+|{_PART}))?({_YEAR})"
     m = re.search(
         rf"(?:from\s+)?{my}\s*(?:-|–|to|until|till)\s*(?:{my}|(now|present|today|current(?:ly)?|date))",
         text,

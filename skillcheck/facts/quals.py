@@ -12,11 +12,12 @@ from skillcheck.facts.patterns import (
     _IMPLIED_FIELD,
     _JOB_CUE,
     _LEVEL_RE,
-    _LEVELS,
     _MONTH,
     _NEGATED,
     _NUM,
+    _PART,
     _YEAR,
+    _level_of,
     _num,
     _shift_months,
     _when,
@@ -26,11 +27,34 @@ from skillcheck.rules.loader import Level
 FIELD_END = (
     r"(?=\s*(?:$|[.,;()!?]|\band\b|\bfrom\b|\bwith\b|\bat\b|\bbut\b|\bwhich\b|\bthat\b|"
     r"\binstead\b|\bcompleted\b|\bfinished\b|\bgraduated\b|\bin\s+(?:19|20)\d\d|"
-    r"(?:19|20)\d\d|\b(?:was|is|were)\b|\bsince\b|\bthen\b|\bback\b|\bin\s+" + _MONTH + r"\b))"
+    r"(?:19|20)\d\d|\b(?:was|is|were)\b|\bsince\b|\bthen\b|\bback\b|\bin\s+" + _MONTH + r"\b|"
+    r"\bmajor(?:ing|ed)?\b|\bspeciali[sz]\w*|\b(?:with\s+)?an?\s+major\b))"
+)
+#: The major after a qualification's name: "majoring in X", "(X major)", "(major: X)".
+MAJOR = (
+    r"\s*,?\s*(?:\(\s*major(?:ing)?\s*(?:in|:)?\s*([a-z][a-z&' -]*?)\s*\)|"
+    r"\(\s*([a-z][a-z&' -]*?)\s+major\s*\)|"
+    r"(?:(?:with\s+)?an?\s+)?(?:majoring|majored|major|speciali[sz](?:ing|ed|ation))\s+in\s+"
+    r"([a-z][a-z&' -]*?)" + FIELD_END + ")"
 )
 _FIELD_AFTER = (
     r"\s*(?:degree\s+)?(?:\(hons\)\s*)?(?:(?:was|is|were|had been|would be)\s+)?(?:in|of)\s+"
     r"([a-z][a-z&' -]*?)" + FIELD_END
+)
+
+
+#: Words a field of study has; a place or an employer has none ("a BCom in Hong Kong").
+_SUBJECT = re.compile(
+    r"\b(?:manag|business|admin|commerc|market|account|financ|econom|hospitality|touris|"
+    r"engineer|technolog|comput|scien|psycholog|arts?\b|human|resource|nurs|educat|law|legal|"
+    r"communicat|logistic|sales|stud(?:y|ies)|system|health|design|media|supply|relation|"
+    r"retail|trade|bank|insur|math|statistic|english|literat|histor|physic|chemi|biolog|medic|"
+    r"pharma|architect|agricult|journal|service|customer|hotel|event|leader|operation|"
+    r"project|international|public|social|sociolog|politic|philosoph|languag|music|film|"
+    r"fashion|sport|environment|geograph|data|software|network|information|cyber|electr|"
+    r"mechan|civil|construct|tax|audit|entrepreneur|strateg|quality|office|secretar|"
+    r"it\b|hr\b|ict\b|mis\b)",
+    _I,
 )
 
 
@@ -39,6 +63,8 @@ def _field_after(rest: str) -> str | None:
     if m is None:
         return None
     value = m.group(1).strip()
+    if re.match(r"\s*(?:degree\s+)?(?:\(hons\)\s*)?in\b", rest, _I) and not _SUBJECT.search(value):
+        return None  # "in Hong Kong", "in Melbourne": where, not what
     return value if value and value.lower() not in {"a", "the", "my"} else None
 
 
@@ -48,7 +74,7 @@ def _field_before(before: str) -> str | None:
 
 
 def nice_title(text: str) -> str:
-    small = {"of", "in", "and", "or", "the", "a", "an", "at", "for"}
+    small = {"of", "in", "and", "or", "the", "a", "an", "at", "for", "majoring"}
     words = text.split()
     return " ".join(
         w
@@ -81,7 +107,7 @@ def read_completion(segment: str, today: date) -> tuple[When | None, date | None
         return When(today.year - 1), None, False
     if re.search(r"\bthis year\b", segment, _I):
         return When(today.year), None, False
-    m = re.search(rf"(?:({_MONTH})\.?\s+)?({_YEAR})", segment, _I)
+    m = re.search(rf"(?:({_MONTH}\.?\s+|{_PART}))?({_YEAR})", segment, _I)
     if m:
         return _when(m.group(1), m.group(2)), None, False
     return None, None, False
@@ -94,11 +120,13 @@ def read_qualifications(text: str, today: date) -> tuple[list[QualFact], bool, b
     matches = list(_LEVEL_RE.finditer(text))
     for i, m in enumerate(matches):
         word = m.group(1)
-        level = next(lv for p, lv in _LEVELS if re.fullmatch(p, word, _I))
+        level = _level_of(m)
         before = text[: m.start()]
         if _NEGATED.search(before):
             negated.append(level)
             continue
+        if re.search(r"\(\s*$", before) and re.match(r"\s*\)", text[m.end() :]):
+            continue  # "Bachelor of Arts (BA)": the abbreviation of the one just read
         stop = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         rest = text[m.end() : stop]
         after = _field_after(rest)
@@ -106,16 +134,22 @@ def read_qualifications(text: str, today: date) -> tuple[list[QualFact], bool, b
         fm = re.match(_FIELD_AFTER, rest, _I) if after else None
         name = (word + rest[: fm.end()]) if fm else word
         tail = rest[fm.end() :] if fm else rest
+        major = re.match(MAJOR, tail, _I)
+        if major:
+            fld = next(g for g in major.groups() if g).strip()
+            name = f"{name} majoring in {nice_title(fld)}"
+            tail = tail[major.end() :]
         cue = _JOB_CUE.search(tail)
         segment = tail[: cue.start()] if cue else tail
         segment = re.split(r"(?<=[.!?])\s", segment)[0]
         completed, exact, in_progress = read_completion(segment, today)
         if completed is None and exact is None and not in_progress:
             # "Graduated 2018 with a BCom": the year before the level, in the same sentence
-            sentence = re.split(r"[.!?;]\s", before)[-1]
+            since = matches[i - 1].end() if i else 0  # not a year of the one before
+            sentence = re.split(r"[.!?;]\s", before[since:])[-1]
             said = re.search(
                 rf"\b(?:graduated|completed|finished|got|earned)\s+(?:in\s+)?"
-                rf"(?:({_MONTH})\.?\s+)?({_YEAR})\b[^.]*$",
+                rf"(?:({_MONTH}\.?\s+|{_PART}))?({_YEAR})\b[^.]*$",
                 sentence,
                 _I,
             )

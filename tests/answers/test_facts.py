@@ -140,7 +140,8 @@ _WORDS = (
     "March 2023 full time part-time 15 hours hrs/week 2 years 18 months 1 year 10 months as "
     "customer service manager team lead at BPO was unpaid volunteer no degree currently "
     "studying completed two months ago , . and then before that MBA cert IV PhD associate "
-    "degree graduate diploma ops manager until 2024 for 01/2018"
+    "degree graduate diploma ops manager until 2024 for 01/2018 BA B.Sc. majoring major ( ) "
+    "(38h) early mid late end of diplomma managment site engineer paid at Zara in Hong Kong"
 ).split()
 
 
@@ -154,3 +155,54 @@ def test_any_text_gives_a_valid_assess_input(text: str, today: date) -> None:
     validate_input(draft.to_assess_input(today))
     for followup in ("what if my degree was in marketing?", "and if I worked 15 hours a week?"):
         validate_input(apply_followup(draft, followup, today).to_assess_input(today))
+
+
+def test_a_part_of_a_year_is_read_conservatively_and_said() -> None:
+    draft = read_facts(
+        "Bachelor of Civil Engineering 2015, then site engineer in Perth until mid 2025. Since "
+        "September 2025 I'm a Customer Service Manager at Optus head office, full time and paid",
+        TODAY,
+    )
+    engineer, manager = draft.jobs
+    assert engineer.title == "Site Engineer" and engineer.end is not None
+    assert engineer.end.as_end() == date(2025, 5, 1)  # mid = May to August: the earliest
+    assert manager.title == "Customer Service Manager"
+    assert any("mid 2025 (May to August)" in a for a in draft.assumptions)
+    early = read_facts("Client Service Manager since early 2022, 18 hours a week", TODAY)
+    assert early.to_assess_input()["employment"][0]["start"] == "2022-04-30"  # the latest
+    assert any("early 2022 (January to April)" in a for a in early.assumptions)
+
+
+def test_hours_in_brackets_and_a_job_with_no_dates_asks_when() -> None:
+    draft = read_facts(
+        "got a diploma of business management and i worked as customer service manager full "
+        "time (38h) at a hotel group head office. is that enough?",
+        TODAY,
+    )
+    (job,) = draft.jobs
+    assert job.hours == 38.0 and job.start is None
+    assert any("start" in m for m in draft.missing) and any("end" in m for m in draft.missing)
+
+
+def test_a_spelling_correction_is_an_assumption_and_names_are_not_corrected() -> None:
+    draft = read_facts("diplomma of busines managment 2017 from Monash", TODAY)
+    assert draft.qualifications[0].field == "Business Management"
+    assert "'diplomma' is read as 'diploma'." in draft.assumptions
+    assert not any("Monash" in a for a in draft.assumptions)
+    assert read_facts("it matters, I am a diplomat", TODAY).qualifications == ()
+
+
+def test_abbreviations_are_levels_only_where_they_name_a_degree() -> None:
+    assert read_facts("I live in MA", TODAY).qualifications == ()
+    (qual,) = read_facts("Bachelor of Arts (BA) 2009", TODAY).qualifications
+    assert qual.level == "bachelor" and qual.field == "Arts"
+
+
+def test_a_field_followup_replaces_the_major() -> None:
+    draft = read_facts(
+        "Bachelor of Business Administration majoring in Business Management, 2019", TODAY
+    )
+    after = apply_followup(draft, "what if my major was in marketing?", TODAY)
+    (qual,) = after.to_assess_input()["qualifications"]
+    assert qual["field"] == "Marketing"
+    assert qual["title"] == "Bachelor of Business Administration majoring in Marketing"
