@@ -16,8 +16,8 @@ from skillcheck.facts.patterns import (
     _shift_months,
 )
 from skillcheck.facts.quals import read_qualifications
-from skillcheck.facts.spelling import correct_spelling
 from skillcheck.rules import load_rules
+from skillcheck.spelling import correct_spelling
 
 
 @dataclass(frozen=True)
