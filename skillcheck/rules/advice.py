@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Literal
 
-from skillcheck.rules.context import Context
+from skillcheck.rules.context import Context, fill
 from skillcheck.rules.days import completion_day
 from skillcheck.rules.employment import (
     Job,
@@ -198,7 +198,7 @@ def evidence_note_for(
     )
     return Note(
         code="external_evidence",
-        message=" ".join(rule.message.format(routes=names, years=years).split()),
+        message=fill(rule.message, routes=names, years=years),
         routes=numbers,
         cites=ctx.cites_of(rule),
         external=external,
@@ -234,12 +234,12 @@ def older_reading_caveat(
             route=route.number,
             qualification_index=partner.index,
             cites=cites,
-            message=" ".join(rule.warning.format(**fields).split()),
+            message=fill(rule.warning, **fields),
         )
         step = NextStep(
             code="confirm_certificate_iv",
             route=route.number,
-            message=" ".join(rule.next_step.format(**fields).split()),
+            message=fill(rule.next_step, **fields),
         )
         return warning, step
     return None
@@ -259,7 +259,8 @@ def estimate_skilled_from(
     done = max(d for d in days if d is not None)
     first = date.fromordinal(done + 1)
     rule = ctx.rules.skilled_from
-    text = rule.message.format(
+    text = fill(
+        rule.message,
         date=first.isoformat(),
         route=route.number,
         required=max(r.required for r in reqs),

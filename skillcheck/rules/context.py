@@ -31,7 +31,7 @@ class Context:
 
     def say(self, key: str, **fields: object) -> str:
         """The message ``key`` of the rules file, filled and on one line."""
-        return " ".join(self.rules.messages[key].format(**fields).split())
+        return fill(self.rules.messages[key], **fields)
 
     def years(self, n: int) -> str:
         """'1 year', '2 years'."""
@@ -86,3 +86,16 @@ def context(occupation: str) -> Context:
         ),
         cite_ids=ids,
     )
+
+
+#: Message fields that number a qualification or a job: shown counted from 1, as people
+#: count (the JSON's ``qualification_index`` and ``period_index`` stay 0-based).
+PEOPLE_NUMBERED = frozenset({"index", "base", "additional"})
+
+
+def fill(template: str, **fields: object) -> str:
+    """A message template filled on one line, list positions counted from 1."""
+    shown = {
+        k: v + 1 if k in PEOPLE_NUMBERED and isinstance(v, int) else v for k, v in fields.items()
+    }
+    return " ".join(template.format(**shown).split())

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from skillcheck.rules.context import WORD, Context
+from skillcheck.rules.context import WORD, Context, fill
 from skillcheck.rules.days import Interval
 from skillcheck.rules.loader import ExclusionCode
 from skillcheck.rules.models import (
@@ -239,7 +239,8 @@ def cap_warnings(data: AssessmentInput, jobs: Sequence[Job], ctx: Context) -> li
     for job, e in zip(jobs, data.employment, strict=True):
         if job.capped_by is None:
             continue
-        text = rule.message.format(
+        text = fill(
+            rule.message,
             index=job.index,
             title=e.title,
             matched=len(job.result.matched_tasks),
