@@ -1,4 +1,4 @@
-"""Messages number qualifications and jobs as people count them (from 1); JSON indexes stay 0-based."""
+"""Messages number qualifications and jobs from 1, as people count; JSON indexes stay 0-based."""
 
 from __future__ import annotations
 
