@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from skillcheck.facts import DraftProfile, apply_followup, read_facts
 from skillcheck.intent import Intent, classify
@@ -292,4 +292,36 @@ def assessment_lead(result: AssessmentResult) -> list[Said]:
         )
     )
     summary = result.summary[:1].lower() + result.summary[1:]
-    return [Said(f"{_OUTCOME_LEAD[result.outcome]} {summary}", refs)]
+    said = [Said(f"{_OUTCOME_LEAD[result.outcome]} {summary}", refs)]
+    if result.outcome == "does_not_meet":
+        said += _closest_route(result, by_id)
+    return said
+
+
+def _closest_route(result: AssessmentResult, by_id: dict[str, Any]) -> list[Said]:
+    """Why not, on the route that came closest; and when it would be met, if the engine knows."""
+    open_routes = [r for r in result.routes if r.qualification_met and r.required_days]
+    if not open_routes:
+        return []
+    closest = min(open_routes, key=lambda r: (r.required_days - r.counted_days, r.route))
+    window = min((q.window_years for q in closest.requirements), default=None)
+    within = f" in the {window} years before the application date" if window else ""
+    refs = tuple(
+        Ref(source=by_id[i].source, line=by_id[i].line, quote=by_id[i].quote)
+        for i in closest.cites
+        if i in by_id
+    )
+    reason = closest.reason.removeprefix("not met: ")
+    out = [Said(f"The closest is route {closest.route}: {reason}{within}.", refs)]
+    step = next(
+        (n for n in result.next_steps if n.route == closest.route and n.earliest_date), None
+    )
+    if step is not None and step.earliest_date is not None:
+        out.append(
+            Said(
+                f"If your current job continues, route {closest.route} would be met for an "
+                f"application dated {step.earliest_date.isoformat()} or later.",
+                (),
+            )
+        )
+    return out

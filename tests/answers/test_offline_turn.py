@@ -116,3 +116,18 @@ def test_json_of_a_turn_carries_the_profile_and_suggestions(assistant: Assistant
     record = done.to_json()
     assert record["suggestions"] and all(isinstance(s, str) for s in record["suggestions"])
     assert "profile" not in record  # no facts, no draft
+
+
+def test_a_no_names_the_closest_route_and_when_it_would_be_met(assistant: Assistant) -> None:
+    q = (
+        "Bachelor of Engineering completed 2018, Customer Experience Manager since "
+        "January 2025, full time, paid. Am I eligible?"
+    )
+    done = done_of(turn(assistant, q))
+    assert done.eligibility is not None
+    assert done.eligibility.result.outcome == "does_not_meet"
+    assert first_sentence(done.answer).startswith("No, on the facts as read")
+    assert "The closest is route 3: 66 more days of highly relevant employment needed" in (
+        done.answer
+    )
+    assert "would be met for an application dated 2027-01-30 or later" in done.answer
