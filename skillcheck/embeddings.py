@@ -135,6 +135,11 @@ class LocalMiniLM:
             out[idx] = self._encode([texts[i] for i in idx])
         return out
 
+    def clear_query_cache(self) -> None:
+        """Forget the kept query vectors (benchmarks time a question as if new)."""
+        with self._queries_lock:
+            self._queries.clear()
+
     def embed_query(self, text: str) -> Vectors:
         """The embedding of one query (the last ``QUERY_CACHE`` queries are kept: a turn
         embeds its question for topics, suggestions and retrieval alike)."""
