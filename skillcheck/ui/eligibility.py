@@ -249,7 +249,7 @@ def periods_table(result: AssessmentResult) -> pd.DataFrame:
         excluded = [f"{x.reason} ({x.days} days)" for x in p.excluded]
         rows.append(
             {
-                "job": p.index,
+                "job": p.index + 1,  # as people count (and as the messages say)
                 "title": p.title or "",
                 "from": p.start.isoformat(),
                 "to": p.end.isoformat() if p.end else "ongoing",

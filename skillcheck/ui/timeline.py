@@ -79,7 +79,7 @@ def _job_rows(
     jobs: list[JobRow] = []
     counted: list[CountedRow] = []
     for p in result.periods:
-        label = f"Job {p.index}: {p.title or '(no title)'}"
+        label = f"Job {p.index + 1}: {p.title or '(no title)'}"
         by_route = {br.route: br for br in p.by_route}
         share: PeriodRoute | None = by_route.get(route.route) if route else None
         days = share.counted_days if share else 0
@@ -109,7 +109,7 @@ def timeline_chart(result: AssessmentResult) -> alt.LayerChart | None:
     route = focus_route(result)
     jobs, counted = _job_rows(result, route)
     quals: list[QualRow] = [
-        {"row": f"Qualification {q.index}: {q.title or q.level}", "on": q.completed}
+        {"row": f"Qualification {q.index + 1}: {q.title or q.level}", "on": q.completed}
         for q in result.qualifications
         if q.completed is not None
     ]

@@ -221,3 +221,25 @@ def test_the_card_says_where_a_route_3_number_comes_from_and_the_skilled_from_es
     assert "external sources" in routes_table(result).loc[2, "what it needs"]
     no = rules.assess({**payload, "employment": []})
     assert skilled_from_html(no) == "" and evidence_html(no) != ""  # route 3 missed: still said
+
+
+def test_the_card_numbers_jobs_and_qualifications_from_one_like_its_messages() -> None:
+    from skillcheck.ui.eligibility import periods_table
+    from skillcheck.ui.timeline import timeline_chart
+
+    payload, _ = profile.to_payload(
+        date(2026, 11, 22),
+        profile.quals_frame(profile.EXAMPLE_QUALS),
+        profile.jobs_frame(profile.EXAMPLE_JOBS),
+        True,
+        False,
+    )
+    result = rules.assess(payload)
+    assert list(periods_table(result)["job"]) == [1]
+    chart = timeline_chart(result)
+    assert chart is not None
+    rows = [r for d in chart.to_dict()["datasets"].values() for r in d]
+    labels = {str(r.get("row")) for r in rows if "row" in r}
+    assert "Job 1: Customer Experience Manager" in labels
+    assert any(label.startswith("Qualification 1: ") for label in labels)
+    assert not any(label.startswith(("Job 0", "Qualification 0")) for label in labels)
