@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from skillcheck.assistant import Assistant
+from skillcheck.cli.text import check_utf8, tolerant_stdin
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError, UserInputError
 from skillcheck.events import Done, Error, Event, Token
@@ -44,6 +45,8 @@ def _print_notices(done: Done) -> None:
 
 def run_ask(args: argparse.Namespace) -> int:
     """Run the ``ask`` command; returns the exit status."""
+    if args.question is not None:
+        check_utf8(args.question, "question")
     settings = get_settings()
     top_k: int = args.top_k or settings.top_k
     if args.question is not None:
@@ -59,12 +62,14 @@ def run_ask(args: argparse.Namespace) -> int:
         return 0
     if sys.stdin.isatty():
         raise UserInputError("question: missing; give one, or pipe one question per line")
+    tolerant_stdin()
     assistant = Assistant(settings, open_retriever(settings), offline=bool(args.offline))
     status = 0
     for line in sys.stdin:
         if not line.strip():
             continue
         try:
+            check_utf8(line, "question")
             record = collect(assistant.stream(line, top_k=top_k)).to_json()
         except SkillcheckError as exc:
             record = {"error": str(exc)}

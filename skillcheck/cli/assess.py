@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from skillcheck.cli.text import check_utf8
 from skillcheck.errors import UserInputError
 
 MAX_TITLE = 200  # as a job title in a profile (models.Title)
@@ -35,7 +36,11 @@ def read_profile(source: str | None) -> Any:
     if source is None:
         raise UserInputError("file: give a JSON file, or '-' to read stdin")
     if source == "-":
-        text = sys.stdin.read()
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise UserInputError("input: stdin is not UTF-8 text") from None
+        check_utf8(text, "input")
         where = "stdin"
     else:
         path = Path(source)
@@ -77,6 +82,7 @@ def _check_arguments(args: argparse.Namespace) -> str | None:
         raise UserInputError(f"--title: cannot be combined with a profile file ({given!r})")
     if not title.strip():
         raise UserInputError("--title: give a job title (it is empty)")
+    check_utf8(title, "--title")
     if len(title) > MAX_TITLE:
         raise UserInputError(f"--title: too long ({len(title)} characters; at most {MAX_TITLE})")
     return title

@@ -12,6 +12,7 @@ import sys
 from typing import TextIO
 
 from skillcheck.assistant import Assistant
+from skillcheck.cli.text import check_utf8, tolerant_stdin
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError
 from skillcheck.events import Done, Error, Event, Notice, Token, ToolStart
@@ -69,6 +70,7 @@ def chat_loop(assistant: Assistant, lines: TextIO, out: TextIO, err: TextIO, pro
             continue
         done: Done | None = None
         try:
+            check_utf8(text, "question")
             for event in assistant.stream(text, history):
                 _show(event, out, err)
                 if isinstance(event, Done):
@@ -88,6 +90,7 @@ def chat_loop(assistant: Assistant, lines: TextIO, out: TextIO, err: TextIO, pro
 def run_chat(args: argparse.Namespace) -> int:
     """Run the ``chat`` command; returns the exit status."""
     settings = get_settings()
+    tolerant_stdin()
     assistant = Assistant(settings, open_retriever(settings), offline=bool(args.offline))
     interactive = sys.stdin.isatty()
     if interactive:
