@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from skillcheck.config import Settings
 from skillcheck.corpus import build_chunks
 from skillcheck.embeddings import Embedder, get_embedder
-from skillcheck.store import Store, fingerprint, records_for
+from skillcheck.errors import StoreError
+from skillcheck.store import Store, disk_full, fingerprint, records_for
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,37 @@ def run_ingest(
     force: bool = False,
     progress: bool = True,
 ) -> IngestSummary:
-    """Build the store from the corpus unless it is already current."""
+    """Build the store from the corpus unless it is already current.
+
+    An ``OSError`` (a full disk, a file it may not read or write) is one
+    :class:`~skillcheck.errors.StoreError` line; the store in use keeps answering.
+    """
+    try:
+        return _ingest(settings, embedder=embedder, store=store, force=force, progress=progress)
+    except OSError as exc:
+        if disk_full(exc):
+            raise StoreError(
+                f"the disk is full ({_os_detail(exc)}): free some space and run "
+                "`skillcheck ingest` again; the store in use is unchanged"
+            ) from None
+        raise StoreError(
+            f"ingest failed: {_os_detail(exc)}; the store in use is unchanged"
+        ) from None
+
+
+def _os_detail(exc: OSError) -> str:
+    text = exc.strerror or str(exc) or exc.__class__.__name__
+    return f"{text}: {exc.filename}" if exc.filename else text
+
+
+def _ingest(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    store: Store | None = None,
+    force: bool = False,
+    progress: bool = True,
+) -> IngestSummary:
     from tqdm import tqdm
 
     started = time.perf_counter()

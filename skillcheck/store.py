@@ -9,6 +9,8 @@ new writes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import re
@@ -59,6 +61,23 @@ def fingerprint(chunks: Iterable[Chunk], embedding_model: str) -> str:
         for unit in chunk.units():
             digest.update(f"  {unit}\n".encode())
     return digest.hexdigest()[:16]
+
+
+_DISK_FULL_TEXT = re.compile(r"disk is full|no space left on device|disk quota exceeded", re.I)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` (or an exception it was raised from) says the disk is full."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if _DISK_FULL_TEXT.search(str(current)):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _describe(exc: BaseException) -> str:
@@ -234,6 +253,38 @@ class Store:
             raise StoreError("internal: record and vector counts differ")
         chunks = [r.chunk for r in records if r.unit is None]
         name = f"{self.prefix}-{fp}-{uuid.uuid4().hex[:8]}"  # never the active one
+        self._drop_old(keep=self.active_name())  # leftovers of failed builds: space back first
+        try:
+            self._write(name, records, vectors, embedding_model, fp, chunks, progress)
+        except BaseException as exc:
+            self._forget(name)  # a failed build does not pile up; the active one still answers
+            if disk_full(exc):
+                raise StoreError(
+                    f"the disk is full: the new build could not be written to {self.location}; "
+                    "free some space and run `skillcheck ingest` again (the store in use is "
+                    "unchanged)"
+                ) from None
+            raise
+        self._set_active(name)
+        self._drop_old(keep=name)
+        return name
+
+    def _forget(self, name: str) -> None:
+        """Delete collection ``name`` if it exists; a failure here must not hide the cause."""
+        with contextlib.suppress(Exception):  # else the next build's clean-up removes it
+            if name in self._collection_names():
+                self._client.delete_collection(name)
+
+    def _write(
+        self,
+        name: str,
+        records: list[Record],
+        vectors: Vectors,
+        embedding_model: str,
+        fp: str,
+        chunks: list[Chunk],
+        progress: Callable[[int], None] | None,
+    ) -> None:
         col = self._client.create_collection(
             name,
             embedding_function=None,
@@ -261,11 +312,8 @@ class Store:
                 progress(len(part))
         if col.count() != len(records):
             raise StoreError(f"build incomplete: {col.count()} of {len(records)} records written")
-        self._set_active(name)
-        self._drop_old(keep=name)
-        return name
 
-    def _drop_old(self, keep: str) -> None:
+    def _drop_old(self, keep: str | None) -> None:
         # older builds, and leftovers of interrupted ones
         pattern = re.compile(rf"^{re.escape(self.prefix)}-[0-9a-f]{{16}}-[0-9a-f]{{8}}$")
         for other in self._collection_names():

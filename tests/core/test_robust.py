@@ -187,3 +187,121 @@ def test_a_non_utf8_profile_on_stdin_is_one_line(tmp_path: Path) -> None:
     assert out.returncode == 2
     line = _one_error_line(out.stderr.decode())
     assert "input:" in line and "UTF-8" in line
+
+
+# --- ingest: a full disk, and any OSError ---------------------------------------------------
+def _builds(home: Path) -> list[str]:
+    from skillcheck.store import Store
+
+    return sorted(n for n in Store(get_settings())._collection_names() if n.count("-") == 2)
+
+
+def _full_disk_after_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new build's first write goes through, then the disk is full."""
+    import errno
+
+    from chromadb.api.models.Collection import Collection
+
+    original = Collection.add
+
+    def add_then_full(self: Collection, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Collection, "add", add_then_full)
+
+
+def test_a_full_disk_during_ingest_force_is_one_line_and_the_old_store_answers(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skillcheck.embeddings import get_embedder
+    from skillcheck.retrieval import Retriever
+    from skillcheck.store import Store
+
+    before = _builds(home)
+    assert len(before) == 1
+    _full_disk_after_writing(monkeypatch)
+    for _ in range(3):  # failing again and again piles nothing up
+        assert main(["ingest", "--force", "--quiet"]) == 2
+        line = _one_error_line(capsys.readouterr().err)
+        assert line.startswith("skillcheck: error: the disk is full")
+        assert "free some space" in line
+        assert _builds(home) == before
+    monkeypatch.undo()
+    monkeypatch.setenv("SKILLCHECK_HOME", str(home))
+    store = Store(get_settings())
+    assert store.active_name() == before[0]
+    hits = Retriever(store, get_embedder(get_settings())).search("organisational chart", 3)
+    assert any("organisational chart" in h.chunk.text for h in hits)
+
+
+def test_sqlite_saying_the_disk_is_full_is_the_same_line(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from chromadb.api.models.Collection import Collection
+
+    def full(self: Collection, *args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    before = _builds(home)
+    monkeypatch.setattr(Collection, "add", full)
+    assert main(["ingest", "--force", "--quiet"]) == 2
+    assert "the disk is full" in _one_error_line(capsys.readouterr().err)
+    assert _builds(home) == before
+
+
+def test_leftovers_of_a_killed_build_are_cleared_before_the_next_build(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skillcheck.store import Store
+
+    store = Store(get_settings())
+    store._client.create_collection(f"{store.prefix}-{'0' * 16}-{'a' * 8}")  # a killed build's
+    before = store.active_name()
+    _full_disk_after_writing(monkeypatch)
+    assert main(["ingest", "--force", "--quiet"]) == 2
+    capsys.readouterr()
+    assert _builds(home) == [before]
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (PermissionError(13, "Permission denied", "/x/cache"), "Permission denied: /x/cache"),
+        (OSError(5, "Input/output error"), "Input/output error"),
+    ],
+)
+def test_any_os_error_escaping_ingest_is_one_line(
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    error: OSError,
+    message: str,
+) -> None:
+    import skillcheck.indexing
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(skillcheck.indexing, "build_chunks", broken)
+    assert main(["ingest", "--force", "--quiet"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line == f"skillcheck: error: ingest failed: {message}; the store in use is unchanged"
+
+
+def test_a_full_disk_outside_the_store_is_still_named(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    import skillcheck.indexing
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/x/cache/vectors.npy")
+
+    monkeypatch.setattr(skillcheck.indexing, "get_embedder", full)
+    assert main(["ingest", "--force", "--quiet"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line.startswith("skillcheck: error: the disk is full (No space left on device: /x/")
