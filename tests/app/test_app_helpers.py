@@ -243,3 +243,89 @@ def test_the_card_numbers_jobs_and_qualifications_from_one_like_its_messages() -
     assert "Job 1: Customer Experience Manager" in labels
     assert any(label.startswith("Qualification 1: ") for label in labels)
     assert not any(label.startswith(("Job 0", "Qualification 0")) for label in labels)
+
+
+# --- hostile text in every branch of every renderer of ui/html.py ---------------------------
+HOSTILE = '<img src=x onerror=alert(1)> <script>alert(2)</script> "q" & amp'
+ESCAPED = (
+    "&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(2)&lt;/script&gt; "
+    "&quot;q&quot; &amp; amp"
+)
+HOSTILE_ID = '"><img src=x onerror=alert(1)>'
+
+
+def _inert(out: str) -> None:
+    assert "<img" not in out and "<script" not in out and "onerror=alert(1)>" not in out
+
+
+def test_a_hostile_paragraph_is_text() -> None:
+    out = h.answer_html(f"Intro.\n{HOSTILE}", [], "m")
+    _inert(out)
+    assert f"<p>Intro.<br>{ESCAPED}</p>" in out
+
+
+def test_a_hostile_list_item_is_text() -> None:
+    out = h.answer_html(f"- {HOSTILE}\n* {HOSTILE}", [], "m")
+    _inert(out)
+    assert out.count(f"<li>{ESCAPED}</li>") == 2
+
+
+def test_hostile_bold_and_code_are_text_in_paragraphs_and_items() -> None:
+    out = h.answer_html(f"**{HOSTILE}** `{HOSTILE}`\n- **{HOSTILE}** `{HOSTILE}`", [], "m")
+    _inert(out)
+    assert out.count(f"<strong>{ESCAPED}</strong>") == 2
+    assert out.count(f"<code>{ESCAPED}</code>") == 2
+
+
+def test_a_citation_link_cannot_be_broken_out_of() -> None:
+    out = h.answer_html(f"{HOSTILE} [1]\n- item [1]", [_citation(1, "x")], HOSTILE_ID)
+    _inert(out)
+    assert out.count('<a class="sc-cite" href="#src-imgsrcxonerroralert1-1">[1]</a>') == 2
+    assert h.anchor(HOSTILE_ID, 1) == "src-imgsrcxonerroralert1-1"
+
+
+def test_a_hostile_source_head_passage_and_highlight_are_text() -> None:
+    text = f"{HOSTILE} middle {HOSTILE} end {HOSTILE}"
+    lo = text.index(" middle ") + len(" middle ")
+    c = _citation(
+        1,
+        text,
+        title=HOSTILE,
+        publisher=HOSTILE,
+        section=HOSTILE,
+        latest_release=False,
+        highlights=((100 + lo, 100 + lo + len(HOSTILE)),),
+    )
+    out = h.sources_html([c], "", HOSTILE_ID)
+    _inert(out)
+    assert 'id="src-imgsrcxonerroralert1-1"' in out
+    assert f"<strong>[1] {ESCAPED}</strong>" in out  # title
+    assert f"· {ESCAPED} · section “{ESCAPED}”" in out  # publisher, section
+    assert (
+        f'<div class="sc-passage">{ESCAPED} middle <mark>{ESCAPED}</mark> end {ESCAPED}</div>'
+        in (out)
+    )
+
+
+def test_marked_escapes_around_and_inside_every_highlight() -> None:
+    out = h.marked(f"{HOSTILE}{HOSTILE}{HOSTILE}", [(len(HOSTILE), 2 * len(HOSTILE))])
+    assert out == f"{ESCAPED}<mark>{ESCAPED}</mark>{ESCAPED}"
+
+
+def test_hostile_notices_are_text() -> None:
+    out = h.notices_html([Notice(kind=HOSTILE, text=HOSTILE), Notice("fallback", HOSTILE)])
+    _inert(out)
+    assert '<div class="sc-notice sc-notice-imgsrcxonerroralertscriptalertscriptqamp">' in out
+    assert out.count(f">{ESCAPED}</div>") == 2
+
+
+def test_hostile_user_text_is_text() -> None:
+    out = h.user_html(HOSTILE)
+    _inert(out)
+    assert out == f'<div class="sc-user">{ESCAPED}</div>'
+
+
+def test_hostile_list_items_and_class_are_text() -> None:
+    out = h.list_html([HOSTILE, HOSTILE], css=HOSTILE)
+    _inert(out)
+    assert out == f'<ul class="{ESCAPED}"><li>{ESCAPED}</li><li>{ESCAPED}</li></ul>'
