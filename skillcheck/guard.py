@@ -143,11 +143,30 @@ def is_interjection(unit: str) -> bool:
     return bool(_ONLY_INTERJECTIONS.match(_normal(unit)))
 
 
+_BOUNDARY = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bthen\b")
+_SUBORDINATOR = re.compile(
+    r"\b(?:if|whether|once|when|whenever|until|unless|before|after|how|why)\b(?!\s+again\b)"
+)
+
+
 def _claimed(text: str, match: re.Match[str]) -> bool:
-    """Whether the outcome word at ``match`` is said of someone, not a condition or purpose."""
-    before = text[max(0, match.start() - 60) : match.start()]
-    if _SUBORDINATE.search(before):
+    """Whether the outcome word at ``match`` is said of the asker, not a condition or purpose.
+
+    The asker must be named in the same clause (before the word, or after it before
+    the next clause or condition), and the clause must not be a condition ("if ...").
+    """
+    starts = [b.end() for b in _BOUNDARY.finditer(text, 0, match.start())]
+    clause = text[starts[-1] if starts else 0 : match.start()]
+    if _SUBORDINATOR.search(clause):
         return False
+    rest = text[match.end() :]
+    stop = min(
+        (m.start() for m in (_BOUNDARY.search(rest), _SUBORDINATOR.search(rest)) if m),
+        default=len(rest),
+    )
+    if not (_WHO.search(clause) or _WHO.search(rest[:stop])):
+        return False
+    before = text[max(0, match.start() - 60) : match.start()]
     if _PURPOSE.search(before):
         return bool(_CLAIMING_TO.search(before)) or bool(_SHORTFALL.search(before))
     if _REQUIREMENT.search(before) and not _SHORTFALL.search(before):
