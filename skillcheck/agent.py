@@ -8,8 +8,10 @@ One turn:
    result of a ``search_sources`` call, so a plain question takes one model call;
 3. the LangChain v1 agent (``create_agent``) answers, and may search again, look up a
    title, or run the eligibility engine;
-4. the answer's ``[n]`` markers are checked against the passages of this turn, and its
-   claims about eligibility against the engine's outcome.
+4. the answer is released sentence by sentence (:mod:`skillcheck.release`), each one
+   checked first: its ``[n]`` markers against the passages of this turn, the API key
+   masked, the instructions not repeated, and any sentence about the applicant's own
+   outcome replaced by the engine's statement of it.
 
 When the model fails after its bounded retries, :class:`LLMTurn` raises
 :class:`~skillcheck.errors.ModelFailure` and the assistant answers offline.
@@ -56,11 +58,12 @@ from skillcheck.events import (
     Usage,
 )
 from skillcheck.followups import rewrite_question, to_messages
-from skillcheck.guard import NO_DETERMINATION, correction, leaks, stated_outcome
+from skillcheck.guard import NO_DETERMINATION, correction
 from skillcheck.history import Message, looks_like_follow_up
 from skillcheck.intent import classify
-from skillcheck.passages import MarkerFilter, format_passages, with_claim_highlights
+from skillcheck.passages import MarkerFilter, format_passages, markers, with_claim_highlights
 from skillcheck.prompts import load_prompt
+from skillcheck.release import SentenceRelease
 from skillcheck.reply import plan_reply
 from skillcheck.retrieval import Retriever
 from skillcheck.tools import TurnState, build_tools
@@ -253,8 +256,18 @@ class LLMTurn:
         config: RunnableConfig = {"callbacks": [usage], "recursion_limit": RECURSION_LIMIT}
         turn = TurnState()
         standalone = q
-        tokens: list[str] = []
         marker_filter = MarkerFilter(turn.registry.numbers)
+        key = self.settings.openai_api_key
+        release = SentenceRelease(
+            secret=key.get_secret_value() if key is not None else None,
+            instructions=self._system_prompt(),
+            engine=lambda: (
+                (turn.eligibility.result.outcome, turn.eligibility.result.summary)
+                if turn.eligibility is not None
+                else None
+            ),
+            asked=classify(q).kind == "eligibility",
+        )
         guard = TurnGuard(turn)
         try:
             if looks_like_follow_up(q, history):
@@ -292,10 +305,7 @@ class LLMTurn:
                     artifact=found,
                 ),
             ]
-            for event in self._run_graph(graph, messages, config, marker_filter, turn):
-                if isinstance(event, Token):
-                    tokens.append(event.text)
-                yield event
+            yield from self._run_graph(graph, messages, config, marker_filter, release, turn)
         except SkillcheckError as exc:
             yield Error(str(exc))
             yield Done(answer="", mode="llm", usage=usage.usage())
@@ -308,7 +318,7 @@ class LLMTurn:
             )
             tries = f", after {self.settings.llm_max_retries} retries" if retried else ""
             raise ModelFailure(f"{reason}{tries}", standalone, usage.usage()) from None
-        yield from self._finish(q, "".join(tokens), turn, guard.stopped, usage, marker_filter)
+        yield from self._finish(q, release, turn, guard.stopped, usage, marker_filter)
 
     def _run_graph(
         self,
@@ -316,8 +326,10 @@ class LLMTurn:
         messages: list[BaseMessage],
         config: RunnableConfig,
         marker_filter: MarkerFilter,
+        release: SentenceRelease,
         turn: TurnState,
     ) -> Iterator[Event]:
+        """The graph's events; the model's text only as checked sentences."""
         stream = graph.stream(
             {"messages": messages}, config=config, stream_mode=["messages", "updates"]
         )
@@ -328,7 +340,7 @@ class LLMTurn:
                 if meta.get("langgraph_node") == "model" and isinstance(
                     chunk, AIMessageChunk | AIMessage
                 ):
-                    text = marker_filter.feed(str(chunk.text))
+                    text = release.feed(marker_filter.feed(str(chunk.text)))
                     if text:
                         yield Token(text)
                 continue
@@ -337,7 +349,7 @@ class LLMTurn:
                     continue
                 for message in update.get("messages", []):
                     if node == "model" and isinstance(message, AIMessage):
-                        rest = marker_filter.flush()
+                        rest = release.feed(marker_filter.flush()) + release.flush()
                         if rest:
                             yield Token(rest)
                         for call in message.tool_calls:
@@ -345,21 +357,21 @@ class LLMTurn:
                     elif isinstance(message, ToolMessage) and node == "tools":
                         error = str(message.content) if message.status == "error" else None
                         yield ToolResult(message.name or "", message.artifact, error=error)
-        rest = marker_filter.flush()
+        rest = release.feed(marker_filter.flush()) + release.flush()
         if rest:
             yield Token(rest)
 
     def _finish(
         self,
         q: str,
-        answer: str,
+        release: SentenceRelease,
         turn: TurnState,
         stopped: str | None,
         usage: UsageCounter,
         marker_filter: MarkerFilter,
     ) -> Iterator[Event]:
         notices: list[Notice] = []
-        kept = set(marker_filter.kept)
+        answer = release.released
         needs_form = classify(q).kind == "eligibility" and turn.eligibility is None
         extra: list[str] = []
         if stopped == "tool_errors":
@@ -371,15 +383,14 @@ class LLMTurn:
             needs_form = True
         elif stopped == "model_calls":
             notices.append(Notice("limit", f"Stopped after {MAX_MODEL_CALLS} model calls."))
-        if leaks(answer, self._system_prompt()):
+        if release.withheld:
             notices.append(
                 Notice(
                     "withheld", "The answer repeated the assistant's instructions; it was withheld."
                 )
             )
-            answer, kept = WITHHELD, set()
+            extra.insert(0, WITHHELD)
         if marker_filter.removed:
-            answer = re.sub(r"[ \t]+(?=[.,;:])", "", answer)
             removed = ", ".join(f"[{n}]" for n in dict.fromkeys(marker_filter.removed))
             notices.append(
                 Notice(
@@ -388,18 +399,19 @@ class LLMTurn:
                     f"answer: {removed}.",
                 )
             )
-        if not kept and not extra:
+        kept = set(markers(answer)) & turn.registry.numbers
+        if not kept and not extra and (release.passed or not release.replaced):
             notices.append(Notice("unsupported", UNSUPPORTED))
-        stated = stated_outcome(answer)
-        if turn.eligibility is not None:
-            fix = correction(turn.eligibility.result.outcome, stated)
-            if fix:
-                extra.append(fix)
+        fixes: list[str] = []
+        for replaced in release.replaced:
+            if replaced.engine_outcome is None:
+                fix: str | None = NO_DETERMINATION
+                needs_form = True
+            else:
+                fix = correction(replaced.engine_outcome, replaced.stated)
+            if fix and fix not in fixes:
+                fixes.append(fix)
                 notices.append(Notice("correction", fix))
-        elif stated is not None:
-            extra.append(NO_DETERMINATION)
-            notices.append(Notice("correction", NO_DETERMINATION))
-            needs_form = True
         for text in extra:
             piece = ("\n\n" if answer else "") + text
             answer += piece

@@ -147,17 +147,32 @@ class Assistant:
         return self._llm
 
     def _scrub(self, event: Event) -> Event:
-        """The event with the API key masked wherever it might appear (it never should)."""
+        """The event with the API key masked wherever it might appear (it never should).
+
+        Every string field is masked, and the strings inside its lists, dicts and
+        notices (a tool's arguments, ``Done.notices``). The model's text reaches here
+        a whole checked sentence at a time (:mod:`skillcheck.release` masks a key
+        split across streamed chunks), so a key is never cut across two events.
+        """
         secret = self._secret
         if not secret or secret not in repr(event):
             return event
-        changes: dict[str, Any] = {
-            name: value.replace(secret, "***")
+        changes = {
+            name: _masked(value, secret)
             for name, value in vars(event).items()
-            if isinstance(value, str)
+            if isinstance(value, str | list | dict | Notice)
         }
-        if isinstance(event, Done):
-            changes["notices"] = [
-                Notice(n.kind, n.text.replace(secret, "***")) for n in event.notices
-            ]
         return replace(event, **changes)
+
+
+def _masked(value: Any, secret: str) -> Any:
+    """``value`` with ``secret`` replaced by ``***`` in every string it holds."""
+    if isinstance(value, str):
+        return value.replace(secret, "***")
+    if isinstance(value, Notice):
+        return Notice(value.kind, _masked(value.text, secret))
+    if isinstance(value, list):
+        return [_masked(v, secret) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v, secret) for k, v in value.items()}
+    return value

@@ -1,79 +1,289 @@
-"""What the model's text claims about the asker's eligibility, and the engine's correction.
+"""What the model's text says about the asker's own outcome, and what replaces it.
 
-The engine decides; the model only reports. These checks read the model's answer for
-a determination (``you meet the criteria``, ``you are not eligible``...) and compare
-it with the engine's outcome, so a contradiction is corrected visibly, and a
-determination made without the engine is withdrawn.
+The engine decides; the model only reports. The rule is by topic, not by polarity: a
+sentence that speaks about the applicant's own outcome (meeting, satisfying, passing,
+qualifying, being eligible or assessed positively, getting a positive or negative
+outcome; positive, negative, hedged or conditional) is replaced by the engine's own
+statement (:func:`engine_statement`), or, when the engine did not run, by
+:data:`NO_CHECK`. Sentences about the criteria in general ("Applicants meet route 1
+with...", "A Diploma meets the qualification level") are not about the applicant and
+pass. :func:`about_own_outcome` reads one sentence; :mod:`skillcheck.release` splits
+the stream into sentences and applies it before anything is shown.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from skillcheck.rules.outcomes import OUTCOME_LABELS, Outcome
 
-_SUBJECT = r"(?:you|you'?re|you are|your (?:profile|application|experience)|the applicant)"
-_NEGATIVE = re.compile(
-    rf"\b{_SUBJECT}\s+(?:(?:do|does|would|will|did|could)\s*(?:not|n't)|don'?t|doesn'?t|"
-    r"won'?t|wouldn'?t|are not|aren'?t|is not|isn'?t|'re not|cannot|can'?t)\s+"
-    r"(?:yet\s+)?(?:be\s+)?(?:meet|eligible|qualify|satisfy|pass)"
-    rf"|\b{_SUBJECT}\s+(?:\w+\s+)?ineligible\b",
-    re.IGNORECASE,
-)
-_POSITIVE = re.compile(
-    rf"\b{_SUBJECT}\s+(?:(?:do|does|would|will|should|certainly|clearly|definitely)\s+)?"
-    r"(?:meets?|qualify|qualifies|satisfy|satisfies|pass|are eligible|'re eligible|"
-    r"is eligible|am eligible)\b"
-    r"|\byou(?: are|'re|re) (?:fully |definitely |clearly |now )?eligible\b",
-    re.IGNORECASE,
-)
-_CONDITIONAL = re.compile(
-    r"\b(?:if|whether|once|unless|to|when|until|before|how|must|need to|needs to)\s+\S*\s*$",
-    re.IGNORECASE,
+NO_CHECK = (
+    "The eligibility check decides this: give your qualifications and jobs, or use the "
+    "form in the app or `skillcheck assess`."
 )
 
 
-def _claims(pattern: re.Pattern[str], text: str) -> bool:
-    for match in pattern.finditer(text):
-        before = text[max(0, match.start() - 24) : match.start()]
-        if not _CONDITIONAL.search(before):
+def engine_statement(summary: str) -> str:
+    """The sentence that stands in for the model's words about the outcome."""
+    return f"The eligibility check found: {summary.strip()}"
+
+
+# --- the vocabulary --------------------------------------------------------------------
+
+# Who the sentence is about: the asker ("you", "your diploma", "this profile").
+_WHO = re.compile(
+    r"\b(?:you|you'?re|youre|you'?ve|you'?d|you'?ll|your|yours|yourself|"
+    r"(?:this|the) (?:profile|applicant)|(?:this|the) application|in your case)\b"
+)
+# The outcome words. Base forms ("meet", "qualify") are separate: at the start of a
+# sentence they are imperatives ("Meet the qualification requirement: ...").
+_TERM = (
+    r"(?:meets?|met|meeting|satisf(?:y|ies|ied|ying)|fulfil+(?:s|ed|ing)?|"
+    r"qualif(?:y|ies|ied|ying)|pass(?:es|ed|ing)?|eligible|ineligible|"
+    r"succeed(?:s|ed)?|fail(?:s|ed|ing)?|falls? short|fell short|"
+    r"(?:be |get |been )?(?:approved|rejected|refused)|make the cut|clear the bar|"
+    r"ticks? (?:all |every |each )?(?:the |both )?box(?:es)?|"
+    r"(?:outcome|assessment|result|decision|application) (?:is|will be|would be|should be|"
+    r"looks|seems|may be|might be|could be)(?: \w+)? (?:positive|negative|favou?rable|"
+    r"unfavou?rable|successful|unsuccessful|approved|rejected)|"
+    r"(?:good|strong|high|low|slim|poor) chances?|"
+    r"chances? (?:are|is|look)|(?:strong|good|ideal) (?:candidate|case)|"
+    r"eligibility (?:is|looks|seems|appears|has been|was|will be|would be)|"
+    r"(?:positive|negative|successful|unsuccessful|favou?rable|unfavou?rable|good|bad)"
+    r"(?: \w+)? (?:skills )?(?:assessment|outcome|result|decision|determination)|"
+    r"assessed (?:as )?(?:positively|negatively|favou?rably|suitable|unsuitable)|"
+    r"in the clear|good to go|on track)"
+)
+_TERM_RE = re.compile(rf"\b{_TERM}\b")
+# A claim word right after the subordinator is a condition ("if you meet ..."), and
+# after "to" a purpose ("to meet the criteria you need ..."), unless the "to" is
+# "likely to", "set to", ... which claim.
+_SUBORDINATE = re.compile(
+    r"\b(?:if|whether|once|when|whenever|until|unless|before|after|how|why)\s+"
+    r"(?!again\b)(?:\w+\s+){0,3}$"
+)
+_PURPOSE = re.compile(r"\b(?:to|for|towards?)\s+(?:\w+\s+){0,2}$")
+_CLAIMING_TO = re.compile(
+    r"\b(?:likely|unlikely|expected|set|going|able|about|bound|certain|sure|seem|seems|"
+    r"appear|appears|poised|due|close|enough|on track)\s+(?:to|for)\s+(?:\w+\s+){0,2}$"
+    r"|\benough(?:\s+\w+){0,2}\s+to\s+(?:\w+\s+){0,2}$"
+)
+_REQUIREMENT = re.compile(
+    r"\b(?:must|need to|needs to|have to|has to|required to|need|needs|requires?)\s+"
+    r"(?:\w+\s+){0,2}$"
+)
+# "you would need another year to qualify" states the outcome (not yet).
+_SHORTFALL = re.compile(
+    r"\b(?:would|will|'d|'ll|still|only|just) need\b|\bneed (?:another|a further|an "
+    r"extra|an additional|only|just|\w+ more)\b|\b(?:not yet|short by|another \w+ "
+    r"(?:months?|years?))\b"
+)
+# Passive: "the criteria are met", "route 1 is not satisfied".
+_PASSIVE = re.compile(
+    r"\b(?:criteria|requirements?|route \d|pathway \d|routes|conditions?)\s+"
+    r"(?:are|is|were|was|have been|has been|would be|will be|should be|may be|might be|"
+    r"could be|appear to be|seem to be)\s+(?:\w+\s+){0,2}?(?:met|satisfied|fulfill?ed|passed)"
+    r"\b(?P<after>[^.;]{0,30})"
+)
+_GENERAL_AFTER = re.compile(
+    r"^\W*(?:when|if|only|unless|once|by|through|with|where|for (?:applicants|anyone|a "
+    r"person|people|candidates|an applicant))\b"
+)
+_REPORT = re.compile(
+    r"\b(?:check|engine|assessment)\s+(?:\w+\s+)?(?:says|said|found|finds|shows|showed|"
+    r"confirms|confirmed|agrees|concluded|determined)\s+(?:so|yes|no)\b"
+)
+# A sentence that starts with the claim, the subject left out: "Eligible via route 1".
+_LEAD = re.compile(
+    r"^(?:(?:not|fully|likely|probably|possibly|definitely|clearly|almost|now|still|"
+    r"already|both)\s+)*(?:eligible|ineligible|meets|met|qualifies|qualified|satisfies|"
+    r"satisfied|passes|passed|fails|failed|succeeds|approved|rejected|"
+    r"(?:positive|negative|successful|unsuccessful|favou?rable)(?: \w+)? "
+    r"(?:skills )?(?:assessment|outcome|result))\b"
+)
+# "Qualification: met", "Outcome - not eligible", "Eligibility: yes".
+_LABELLED = re.compile(
+    r"^(?:overall|outcome|result|verdict|status|eligibility|determination|decision|"
+    r"assessment|qualification(?: requirement)?|employment(?: requirement)?|"
+    r"route \d|pathway \d|both requirements|criteria)\s*[:\-\u2013\u2014]+\s*"
+    r"(?:not met|met|satisfied|passed|failed|eligible|ineligible|meets|"
+    r"does not meet|positive|negative|[\u2713\u2714\u2705\u274c\u2717])"
+    r"|^(?:overall|outcome|result|verdict|status|eligibility)\s*[:\-\u2013\u2014]+\s*(?:yes|no)\W*$"
+)
+_INTERJECTION = (
+    r"(?:yes|no|yep|yeah|nope|yes and no|correct|right|so|well|ok|okay|overall|in short|"
+    r"in summary|to conclude|to sum up|to summari[sz]e|bottom line|short answer|"
+    r"the short answer|the answer|answer|good news|great news|bad news|congratulations|"
+    r"unfortunately|sadly|fortunately|happily|alas|absolutely|definitely|certainly|"
+    r"indeed|of course|once again|again|then|therefore|thus|hence)"
+)
+_LEAD_NOISE = re.compile(rf"^(?:[\W_]+|\d+[.)]\s+|{_INTERJECTION}\b[\W_]*)")
+_ONLY_INTERJECTIONS = re.compile(rf"^(?:[\W_]*{_INTERJECTION}\b)*[\W_]*$")
+_YES_NO = re.compile(r"^[\W_]*(?:yes|no|yep|yeah|nope)\b")
+_PRAISE = re.compile(r"^[\W_]*(?:congratulations|good news|great news|bad news)\b[\W_]*$")
+_QUESTION = re.compile(
+    r"^(?:do|does|did|would|will|are|is|can|could|shall|should|have|has|want|may)\b.*\?\s*$"
+)
+_MARKERS = re.compile(r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
+
+
+def _normal(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    text = _MARKERS.sub(" ", text)
+    text = re.sub(r"[*_`#>]+", " ", text)  # markdown emphasis, headings, quotes
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_interjection(unit: str) -> bool:
+    """True when ``unit`` is only "Yes." / "Good news!" / "So," and the like.
+
+    Such a piece is read together with the sentence after it.
+    """
+    return bool(_ONLY_INTERJECTIONS.match(_normal(unit)))
+
+
+_BOUNDARY = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bthen\b")
+_SUBORDINATOR = re.compile(
+    r"\b(?:if|whether|once|when|whenever|until|unless|before|after|how|why)\b(?!\s+again\b)"
+)
+
+
+def _claimed(text: str, match: re.Match[str]) -> bool:
+    """Whether the outcome word at ``match`` is said of the asker, not a condition or purpose.
+
+    The asker must be named in the same clause (before the word, or after it before
+    the next clause or condition), and the clause must not be a condition ("if ...").
+    """
+    starts = [b.end() for b in _BOUNDARY.finditer(text, 0, match.start())]
+    clause = text[starts[-1] if starts else 0 : match.start()]
+    if _SUBORDINATOR.search(clause):
+        return False
+    rest = text[match.end() :]
+    stop = min(
+        (m.start() for m in (_BOUNDARY.search(rest), _SUBORDINATOR.search(rest)) if m),
+        default=len(rest),
+    )
+    if not (_WHO.search(clause) or _WHO.search(rest[:stop])):
+        return False
+    before = text[max(0, match.start() - 60) : match.start()]
+    if _PURPOSE.search(before):
+        return bool(_CLAIMING_TO.search(before)) or bool(_SHORTFALL.search(before))
+    if _REQUIREMENT.search(before) and not _SHORTFALL.search(before):
+        return False
+    return not (match.group(0).startswith("meet") and text[match.end() :].startswith(" with"))
+
+
+def about_own_outcome(sentence: str, *, asked: bool = False) -> bool:
+    """True when ``sentence`` speaks about the applicant's own outcome, in any wording.
+
+    ``asked`` says the question asked for the outcome ("Am I eligible?"), so a bare
+    "Yes," or "No," answers it.
+    """
+    text = _normal(sentence)
+    if not text:
+        return False
+    if _PRAISE.match(text) or (asked and _YES_NO.match(text)):
+        return True
+    if _QUESTION.match(text):
+        return False
+    body = text
+    while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
+        body = stripped
+    if _LEAD.match(body) or _LABELLED.match(body) or _REPORT.search(text):
+        return True
+    for passive in _PASSIVE.finditer(text):
+        before = text[max(0, passive.start() - 60) : passive.start()]
+        if _SUBORDINATE.search(before):
+            continue
+        if not _GENERAL_AFTER.match(passive.group("after")) or _WHO.search(passive.group(0)):
             return True
-    return False
+    if not _WHO.search(text):
+        return False
+    return any(_claimed(text, m) for m in _TERM_RE.finditer(text))
 
 
-def stated_outcome(text: str) -> Outcome | None:
-    """The determination the text states about the asker, or None if it states none."""
-    text = text.replace("\u2019", "'")
-    if _claims(_NEGATIVE, text):
+_NEGATIVE = re.compile(
+    r"\b(?:not|n't|never|no longer|ineligible|unsuccessful|negative|unfavou?rable|"
+    r"fail\w*|fall\w* short|fell short|short of|rejected|refused|not yet|nope|no)\b"
+)
+_HEDGED = re.compile(
+    r"\b(?:may|might|could|likely|probably|possibly|perhaps|should|would|depend\w*|if|"
+    r"unless|once|when|seems?|appears?|chances?)\b"
+)
+
+
+def polarity(sentence: str) -> Outcome | None:
+    """The outcome a sentence about the applicant's outcome states, or None if hedged."""
+    text = _normal(sentence)
+    if _NEGATIVE.search(text):
         return "does_not_meet"
-    if _claims(_POSITIVE, text):
-        return "meets_criteria"
+    if _HEDGED.search(text):
+        return None
+    return "meets_criteria"
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def stated_outcome(text: str, *, asked: bool = False) -> Outcome | None:
+    """The first determination ``text`` states about the asker, or None if it states none."""
+    for sentence in _sentences(text):
+        if about_own_outcome(sentence, asked=asked):
+            stated = polarity(sentence)
+            if stated is not None:
+                return stated
     return None
 
 
 def correction(engine_outcome: str, stated: Outcome | None) -> str | None:
-    """The correction to show when the text contradicts the engine, else None."""
+    """The notice to show when the model's words contradicted the engine, else None."""
     if stated is None or stated == engine_outcome:
         return None
     label = OUTCOME_LABELS.get(engine_outcome, engine_outcome)
     return (
         f"Correction: the eligibility check found that this profile {label} "
-        f"(outcome: {engine_outcome}). Where the answer says otherwise it is wrong; "
-        "the check's result stands."
+        f"(outcome: {engine_outcome}). A sentence of the answer that said otherwise was "
+        "replaced by the check's result."
     )
 
 
 NO_DETERMINATION = (
     "Correction: no eligibility check was run for this answer, so it cannot say whether "
-    "you meet the criteria. Give your qualifications and jobs (or use the eligibility "
-    "form, or `skillcheck assess`) and the check will decide."
+    "you meet the criteria; a sentence that did was replaced. Give your qualifications "
+    "and jobs (or use the eligibility form, or `skillcheck assess`) and the check will decide."
 )
 
 
-def leaks(answer: str, secret_text: str, words: int = 8) -> bool:
-    """True when ``answer`` repeats any run of ``words`` words of ``secret_text``."""
-    norm = re.compile(r"[a-z0-9']+")
-    src = norm.findall(secret_text.lower())
-    grams = {tuple(src[i : i + words]) for i in range(len(src) - words + 1)}
-    out = norm.findall(answer.lower())
-    return any(tuple(out[i : i + words]) in grams for i in range(len(out) - words + 1))
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of ``text``, as the leak check counts them."""
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=8)
+def _grams(secret_text: str, size: int) -> frozenset[tuple[str, ...]]:
+    src = words(secret_text)
+    return frozenset(tuple(src[i : i + size]) for i in range(len(src) - size + 1))
+
+
+def leaks(answer: str, secret_text: str, words_: int = 8) -> bool:
+    """True when ``answer`` repeats any run of ``words_`` words of ``secret_text``."""
+    grams = _grams(secret_text, words_)
+    out = words(answer)
+    return any(tuple(out[i : i + words_]) in grams for i in range(len(out) - words_ + 1))
+
+
+def may_start_a_leak(answer: str, secret_text: str, words_: int = 8) -> bool:
+    """True when the last 4 to ``words_ - 1`` words of ``answer`` are a run of ``secret_text``.
+
+    Such text is held back until what follows shows whether it goes on repeating it.
+    """
+    out = words(answer)
+    for size in range(min(words_ - 1, len(out)), 3, -1):
+        if tuple(out[-size:]) in _grams(secret_text, size):
+            return True
+    return False

@@ -20,6 +20,7 @@ from skillcheck.events import (
     ToolStart,
     Usage,
 )
+from skillcheck.guard import NO_CHECK
 from skillcheck.prompts import load_prompt
 from skillcheck.retrieval import Retriever
 from skillcheck.rules import TitleMatch
@@ -48,7 +49,9 @@ def kinds(events: list[Any]) -> list[str]:
 def test_a_question_is_answered_with_citations_in_one_model_call(
     settings: Settings, retriever: Retriever
 ) -> None:
-    model = scripted(AIMessage("A job counts when it is 20 hours or more per week [1]."))
+    model = scripted(
+        AIMessage("A job counts when it is 20 hours or more per week [1]. It must be paid [1].")
+    )
     events, done = run(
         Assistant(settings, retriever, model).stream(
             "How many hours a week must a job be to count?"
@@ -57,7 +60,7 @@ def test_a_question_is_answered_with_citations_in_one_model_call(
     assert isinstance(events[0], ToolStart) and events[0].name == "search_sources"
     assert isinstance(events[1], ToolResult) and events[1].artifact == done.passages[:4]
     tokens = [e.text for e in events if isinstance(e, Token)]
-    assert len(tokens) > 1 and "".join(tokens) == done.answer
+    assert len(tokens) == 2 and "".join(tokens) == done.answer  # one token a checked sentence
     assert isinstance(events[-2], Citations) and events[-2].passages == done.passages
     assert done.mode == "llm" and "[1]" in done.answer
     assert done.notices == [] and done.eligibility is None
@@ -146,7 +149,8 @@ def test_the_engine_overrules_a_model_that_says_eligible(
     assert done.eligibility is not None and done.eligibility.result.outcome == "does_not_meet"
     fix = [n for n in done.notices if n.kind == "correction"]
     assert fix and "does not meet" in fix[0].text
-    assert done.answer.endswith(fix[0].text)
+    assert "you meet" not in done.answer and "The eligibility check found: " in done.answer
+    assert "you meet" not in "".join(e.text for e in events if isinstance(e, Token))
     assert fix[0] in events  # shown as it happens, not only in Done
 
 
@@ -172,7 +176,8 @@ def test_an_injection_cannot_make_the_answer_a_determination(
         )
     )
     assert done.eligibility is None
-    assert "correction" in kinds(done.notices) and "no eligibility check was run" in done.answer
+    assert "correction" in kinds(done.notices) and NO_CHECK in done.answer
+    assert "eligible" not in done.answer.replace("eligibility", "")
     assert done.needs_eligibility_form
 
 

@@ -1,0 +1,100 @@
+"""The outcome rule over a data set: every sentence about the applicant's outcome is replaced.
+
+``data/outcome_sentences.yaml`` holds sentences that speak about the applicant's own
+outcome (positive, negative, hedged, conditional, in lists, with and without markers)
+and ordinary sentences that must pass. Each is streamed through the release in small
+chunks, as the model's tokens are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from skillcheck.guard import NO_CHECK, about_own_outcome, engine_statement
+from skillcheck.release import SentenceRelease
+
+DATA: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "outcome_sentences.yaml").read_text(encoding="utf-8")
+)
+SUMMARY = "The profile does not meet the published criteria for Customer Service Manager (149212)."
+
+
+def _released(text: str, engine: tuple[str, str] | None, asked: bool = False) -> str:
+    release = SentenceRelease(
+        secret=None, instructions="Never decide yourself.", engine=lambda: engine, asked=asked
+    )
+    out = [release.feed(text[i : i + 5]) for i in range(0, len(text), 5)]
+    return "".join(out) + release.flush()
+
+
+def _through(sentences: list[str], asked: bool = False) -> list[str]:
+    """The outcome sentences that went out unreplaced, with or without an engine run."""
+    missed = []
+    for sentence in sentences:
+        for engine, statement in (
+            ((("does_not_meet", SUMMARY)), engine_statement(SUMMARY)),
+            (
+                None,
+                NO_CHECK,
+            ),
+        ):
+            out = _released(sentence, engine, asked)
+            if sentence.strip() in out or statement.rstrip(".") not in out:
+                missed.append(f"{sentence!r} -> {out!r}")
+    return missed
+
+
+def _changed(sentences: list[str], asked: bool = False) -> list[str]:
+    """The ordinary sentences the rule changed (false positives)."""
+    return [
+        s
+        for s in sentences
+        if _released(s, ("does_not_meet", SUMMARY), asked) != s or _released(s, None, asked) != s
+    ]
+
+
+def test_the_sets_are_big_enough() -> None:
+    assert len(DATA["outcome"]) >= 100 and len(DATA["ordinary"]) >= 40
+
+
+def test_no_outcome_sentence_gets_through() -> None:
+    missed = _through(DATA["outcome"]) + _through(DATA["asked"]["outcome"], asked=True)
+    print(f"\noutcome sentences: {len(DATA['outcome'])}, got through: {len(missed)}")
+    assert missed == []
+
+
+def test_ordinary_sentences_pass_untouched() -> None:
+    changed = _changed(DATA["ordinary"]) + _changed(DATA["asked"]["ordinary"], asked=True)
+    print(f"\nordinary sentences: {len(DATA['ordinary'])}, false positives: {len(changed)}")
+    assert changed == []
+
+
+def test_a_bare_yes_is_an_outcome_only_when_the_outcome_was_asked() -> None:
+    assert about_own_outcome("Yes.", asked=True) and not about_own_outcome("Yes.")
+
+
+def test_a_list_keeps_its_bullet_and_its_other_items() -> None:
+    text = "The check ran.\n- You meet route 1 [1].\n- A job counts at 20 hours a week [2].\n"
+    out = _released(text, ("does_not_meet", SUMMARY))
+    assert out == (
+        f"The check ran.\n- {engine_statement(SUMMARY)[:-1]} [1].\n"
+        "- A job counts at 20 hours a week [2].\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Once again, you meet the criteria. You have met all the criteria [1].",
+        "Yes. Eligible via route 1",
+        "You qualify!\n\nYou meet route 1.\n- You are eligible.",
+    ],
+)
+def test_the_engine_statement_is_said_once(text: str) -> None:
+    out = _released(text, ("does_not_meet", SUMMARY))
+    assert out.count("The eligibility check found") == 1
+    assert "meet the criteria" not in out and "eligible" not in out.replace("eligibility", "")
