@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from skillcheck.config import get_settings
+from skillcheck.errors import SkillcheckError
 from skillcheck.ui import eligibility, render, resources, session, sidebar
 from skillcheck.ui.html import esc
 
@@ -26,7 +27,11 @@ def _ask(question: str) -> None:
 
 st.set_page_config(page_title="skillcheck · Customer Service Manager (149212)", layout="wide")
 render.inject_css()
-settings = get_settings()
+try:
+    settings = get_settings()
+except SkillcheckError as exc:  # a bad setting: one line naming the variable, no traceback
+    st.html(f'<div class="sc-notice sc-notice-error" role="alert">{esc(exc)}</div>')
+    st.stop()
 retriever = resources.retriever_or_stop(settings)
 options = sidebar.render_sidebar(settings, retriever)
 assistant = resources.get_assistant(settings, retriever, not options.use_model)

@@ -174,3 +174,17 @@ def test_what_the_chat_understood_arrives_in_the_form() -> None:
     assert list(base["quals"]["level"]) == ["bachelor"]
     assert "Bachelor of Commerce" in base["quals"]["title"].iloc[0]
     assert base["jobs"]["title"].iloc[0].lower().startswith("team lead")
+
+
+def test_a_bad_setting_is_one_line_on_the_page_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from skillcheck.config import get_settings
+
+    monkeypatch.setenv("SKILLCHECK_TOP_K", "0")
+    get_settings.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    get_settings.cache_clear()
+    assert not at.exception
+    page = "\n".join(str(e.value) for e in at.html)
+    assert "SKILLCHECK_TOP_K=0" in page and "Traceback" not in page
