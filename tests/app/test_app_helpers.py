@@ -102,7 +102,8 @@ def test_row_hints_name_the_table_row_not_the_list_index() -> None:
     assert profile.row_hint("application_date: bad", {}) is None
 
 
-def test_the_timeline_marks_the_engines_counted_days_for_the_route_met() -> None:
+def _example_payload() -> dict[str, Any]:
+    """The form's example, as the form hands it to the engine."""
     payload, _ = profile.to_payload(
         date(2026, 11, 22),
         profile.quals_frame(profile.EXAMPLE_QUALS),
@@ -110,6 +111,11 @@ def test_the_timeline_marks_the_engines_counted_days_for_the_route_met() -> None
         True,
         False,
     )
+    return payload
+
+
+def test_the_timeline_marks_the_engines_counted_days_for_the_route_met() -> None:
+    payload = _example_payload()
     result = rules.assess(payload)
     route = focus_route(result)
     assert route is not None and route.route == 1
@@ -225,15 +231,8 @@ def test_the_card_says_where_a_route_3_number_comes_from_and_the_skilled_from_es
 
 def test_the_card_numbers_jobs_and_qualifications_from_one_like_its_messages() -> None:
     from skillcheck.ui.eligibility import periods_table
-    from skillcheck.ui.timeline import timeline_chart
 
-    payload, _ = profile.to_payload(
-        date(2026, 11, 22),
-        profile.quals_frame(profile.EXAMPLE_QUALS),
-        profile.jobs_frame(profile.EXAMPLE_JOBS),
-        True,
-        False,
-    )
+    payload = _example_payload()
     result = rules.assess(payload)
     assert list(periods_table(result)["job"]) == [1]
     chart = timeline_chart(result)
