@@ -2,8 +2,8 @@
 cited passages that bear on none of the question's patterns (a proxy for misleading).
 
 ``score_answers(questions, answer_fn)`` takes any ``answer_fn(question) -> EvalAnswer``;
-``provisional_answer_fn`` builds one from :func:`skillcheck.reply.plan_reply` alone
-(lead sentences and their refs as the cited passages) until the real turn plugs in.
+``skillcheck eval --answers`` passes :func:`skillcheck.evaluation.turn_answer_fn`, which
+asks the real offline assistant.
 """
 
 from __future__ import annotations
@@ -12,15 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from skillcheck.paths import EVAL_DIR
-
-if TYPE_CHECKING:
-    pass
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"(])")
 
