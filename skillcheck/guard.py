@@ -14,6 +14,7 @@ the stream into sentences and applies it before anything is shown.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from skillcheck.rules.outcomes import OUTCOME_LABELS, Outcome
@@ -60,7 +61,7 @@ _TERM_RE = re.compile(rf"\b{_TERM}\b")
 # after "to" a purpose ("to meet the criteria you need ..."), unless the "to" is
 # "likely to", "set to", ... which claim.
 _SUBORDINATE = re.compile(
-    r"\b(?:if|whether|once|when|whenever|until|unless|before|after|how|why)\s+"
+    r"\b(?:if|whether|once|when|whenever|where|until|unless|before|after|how|why)\s+"
     r"(?!again\b)(?:\w+\s+){0,3}$"
 )
 _PURPOSE = re.compile(r"\b(?:to|for|towards?)\s+(?:\w+\s+){0,2}$")
@@ -104,7 +105,8 @@ _LEAD = re.compile(
 )
 # "Qualification: met", "Outcome - not eligible", "Eligibility: yes".
 _LABELLED = re.compile(
-    r"^(?:overall|outcome|result|verdict|status|eligibility|determination|decision|"
+    r"^(?:(?:your )?(?:overall|outcome|result|verdict|status|eligibility|determination|"
+    r"decision)(?: for you)?|"
     r"assessment|qualification(?: requirement)?|employment(?: requirement)?|"
     r"route \d|pathway \d|both requirements|criteria)\s*[:\-\u2013\u2014]+\s*"
     r"(?:not met|met|satisfied|passed|failed|eligible|ineligible|meets|"
@@ -174,12 +176,112 @@ def _claimed(text: str, match: re.Match[str]) -> bool:
     return not (match.group(0).startswith("meet") and text[match.end() :].startswith(" with"))
 
 
-def about_own_outcome(sentence: str, *, asked: bool = False) -> bool:
+# The learned head's gate: the asker named as a subject or owner ("you are", "your
+# diploma"), not as an object ("tell you", "for you") or inside a condition.
+_OBJECT_WHO = re.compile(
+    r"\b(?:tell|tells|give|gives|show|shows|help|helps|let|lets|ask|asks|for|to|with|assist|"
+    r"guide|remind|walk|send|contact)\s+you\b"
+)
+_DEICTIC = re.compile(
+    r"^(?:that|this|which|it|these|those)(?:'s| is| was| are| were| will| would| should|"
+    r" could| may| might|'ll| isn't| wasn't| aren't| won't| wouldn't)\b"
+)
+# "That's enough for VETASSESS", "That should do it": a verdict on the facts just given.
+_DEICTIC_VERDICT = re.compile(
+    r"^(?:that|this|which|it|these|those)(?:'s| is| was| are| will be| would be| should be|"
+    r" isn't| wasn't| aren't)(?: not| probably| likely| still| more than| easily| just| "
+    r"clearly| definitely| comfortably)* (?:enough|sufficient|insufficient|plenty|a yes|a no)\b"
+    r"|^(?:that|this) (?:should|will|would|ought to) do (?:it|the job|the trick)\b"
+)
+# "Route 2 applies to you", "no route works for you".
+_APPLIES = re.compile(
+    r"\b(?:route|routes|pathway|pathways|it|none|neither|either|both|criteria)\b[^.;]{0,20}"
+    r"\b(?:appl(?:y|ies)|works?|fits?) (?:to|for) (?:you|your case|your situation)\b"
+)
+_IMPERATIVE = re.compile(
+    r"^(?:please |just |simply )?(?:tell|give|share|let|provide|send|check|use|add|list|"
+    r"upload|ask|contact|see|read|note|consider|make sure|include|gather|keep|run|try|match|"
+    r"fill|enter|describe|confirm|get|prepare|apply|lodge|start|book)\b"
+)
+_REQUEST = re.compile(
+    r"\b(?:must|needs? to|has to|have to) (?:be|have|include|show|count)\b|"
+    r"(?:^|[,;:] )(?:\w+ )?you (?:need|require)\b|"
+    r"\byou(?:'ll| will)? (?:must|need to|have to|can|could|may want to|might want to|"
+    r"will need to|should (?:provide|submit|include|upload|gather|get|ask|check|apply|lodge|"
+    r"prepare|keep|contact|attach|list|describe|send|obtain|make sure))\b"
+)
+
+
+# The asker's facts said back ("You said you finished ...", "Your diploma was completed
+# in 2017"), with no consequence drawn from them.
+_RESTATED = re.compile(
+    r"^(?:so |and |also )?you(?:'ve| have)? (?:said|told me|mentioned|wrote|listed|gave|"
+    r"described|worked|"
+    r"finished|completed|started|studied|held|were employed|have been working)\b|"
+    r"^(?:so |and |also )?your\b[\w ]{1,40}? (?:was|were|is|has been|started|ended|began|"
+    r"finished) (?:taken as|treated as|assumed|completed|"
+    r"finished|awarded|part[- ]time|full[- ]time|casual|from|in|at|on|with|since)\b"
+)
+_CONSEQUENCE = re.compile(r"\b(?:so|which|therefore|thus|hence|meaning|means|that's|then)\b")
+
+
+def _names_asker(text: str) -> bool:
+    """Whether the asker is a subject or owner in a main clause of ``text``."""
+    if _DEICTIC.match(text):
+        return True
+    for clause in re.split(r"[,;:()\u2013\u2014]|\s-\s", text):
+        main = _SUBORDINATOR.split(clause, maxsplit=1)[0]
+        main = re.split(r"\bto\s+(?=\w+\s)", main, maxsplit=1)[0]
+        for who in _WHO.finditer(main):
+            if not _OBJECT_WHO.search(main[: who.end()][-25:]):
+                return True
+    return False
+
+
+def _learned_gate(text: str) -> bool:
+    """Whether the learned head may judge ``text`` (normalised): it names the asker, and
+    it is not a question, a heading, a request or a requirement."""
+    if text.endswith("?") or _IMPERATIVE.match(text):
+        return False
+    if _REQUEST.search(text) and not _SHORTFALL.search(text):
+        return False
+    if _RESTATED.search(text) and not _CONSEQUENCE.search(text):
+        return False
+    return _names_asker(text)
+
+
+def _default_learned(sentence: str) -> bool:
+    from skillcheck.outcome_head import reads_as_outcome
+
+    return reads_as_outcome(sentence)
+
+
+def about_own_outcome(
+    sentence: str,
+    *,
+    asked: bool = False,
+    learned: Callable[[str], bool] | None = _default_learned,
+) -> bool:
     """True when ``sentence`` speaks about the applicant's own outcome, in any wording.
 
     ``asked`` says the question asked for the outcome ("Am I eligible?"), so a bare
-    "Yes," or "No," answers it.
+    "Yes," or "No," answers it. The patterns decide first; a sentence they pass that
+    names the asker goes to ``learned`` (the head of :mod:`skillcheck.outcome_head`;
+    None: patterns only).
     """
+    if _by_pattern(sentence, asked):
+        return True
+    if learned is None or sentence.lstrip().startswith("#"):
+        return False
+    text = _normal(sentence)
+    body = text
+    while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
+        body = stripped
+    return bool(body) and _learned_gate(body) and learned(sentence)
+
+
+def _by_pattern(sentence: str, asked: bool) -> bool:
+    """The patterns' reading of ``sentence`` (see :func:`about_own_outcome`)."""
     text = _normal(sentence)
     if not text:
         return False
@@ -191,6 +293,8 @@ def about_own_outcome(sentence: str, *, asked: bool = False) -> bool:
     while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
         body = stripped
     if _LEAD.match(body) or _LABELLED.match(body) or _REPORT.search(text):
+        return True
+    if _DEICTIC_VERDICT.match(body) or _APPLIES.search(text):
         return True
     for passive in _PASSIVE.finditer(text):
         before = text[max(0, passive.start() - 60) : passive.start()]

@@ -8,6 +8,7 @@ chunks, as the model's tokens are.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,16 @@ import pytest
 import yaml
 
 from skillcheck.guard import NO_CHECK, about_own_outcome, engine_statement
+from skillcheck.outcome_head import OutcomeHead, digest
 from skillcheck.release import SentenceRelease
 
+HERE = Path(__file__).parent
 DATA: dict[str, Any] = yaml.safe_load(
-    (Path(__file__).parent / "data" / "outcome_sentences.yaml").read_text(encoding="utf-8")
+    (HERE / "data" / "outcome_sentences.yaml").read_text(encoding="utf-8")
+)
+#: Written blind, measured once, then tuned on (see its header).
+TUNING3: dict[str, Any] = yaml.safe_load(
+    (HERE / "data" / "outcome_sentences_tuning3.yaml").read_text(encoding="utf-8")
 )
 SUMMARY = "The profile does not meet the published criteria for Customer Service Manager (149212)."
 
@@ -71,6 +78,45 @@ def test_ordinary_sentences_pass_untouched() -> None:
     changed = _changed(DATA["ordinary"]) + _changed(DATA["asked"]["ordinary"], asked=True)
     print(f"\nordinary sentences: {len(DATA['ordinary'])}, false positives: {len(changed)}")
     assert changed == []
+
+
+def test_the_second_tuning_set_holds() -> None:
+    assert _through(TUNING3["outcome"]) == [] and _changed(TUNING3["ordinary"]) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["You're set.", "You have a good shot at this.", "Your background gets you there."],
+)
+def test_the_learned_head_catches_verdicts_without_verdict_words(sentence: str) -> None:
+    assert not about_own_outcome(sentence, learned=None)  # the patterns alone miss it
+    assert about_own_outcome(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Your current job started in January 2019.",
+        "Tell me when your diploma was completed.",
+        "Would you like me to run the check?",
+        "You need paid employment; unpaid work is not counted [1].",
+    ],
+)
+def test_the_gate_keeps_facts_requests_and_rules_from_the_head(sentence: str) -> None:
+    assert not about_own_outcome(sentence, learned=lambda _s: True)
+
+
+def test_the_head_was_trained_on_the_sentences_in_the_repo() -> None:
+    spec = importlib.util.spec_from_file_location(
+        "train_outcome_head", HERE.parents[1] / "scripts" / "train_outcome_head.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    outcome, ordinary = script.training_sentences()
+    assert OutcomeHead.load().digest == digest(outcome, ordinary), (
+        "the tuning sentences changed: run scripts/train_outcome_head.py"
+    )
 
 
 def test_a_bare_yes_is_an_outcome_only_when_the_outcome_was_asked() -> None:

@@ -30,7 +30,7 @@ def _keyed(agent_home: Path) -> Settings:
 
 def test_the_key_never_appears_whole_or_split(agent_home: Path, retriever: Retriever) -> None:
     answer = (
-        f"Your key is {FAKE_KEY} [1]. Here it is again:{FAKE_KEY}\n"
+        f"The key is {FAKE_KEY} [1]. Here it is again:{FAKE_KEY}\n"
         f"- and once more, {FAKE_KEY}, a job counts at 20 hours [1]. Last: {FAKE_KEY}"
     )
     model = scripted(AIMessage(answer))  # streamed 7 characters a chunk: the key is cut
