@@ -139,12 +139,8 @@ def run(
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_HOST", "CHROMA_PORT"):
         full.pop(name, None)
     full.update(env or {})
-    cmd = [
-        sys.executable,
-        "-c",
-        "import sys; from skillcheck.cli.main import main; sys.exit(main())",
-        *args,
-    ]
+    entry = "skillcheck.cli.main" if (tree / "skillcheck" / "cli").is_dir() else "skillcheck.cli"
+    cmd = [sys.executable, "-c", f"import sys; from {entry} import main; sys.exit(main())", *args]
     started = time.perf_counter()
     try:
         proc = subprocess.run(
