@@ -66,7 +66,9 @@ def test_ask_text_streams_the_model_answer(
     with stub.serve(stub.text("Twenty hours or more per week [1].")) as server:
         _use_model(monkeypatch, agent_home, server.base_url)
         assert main(["ask", "How many hours a week?"]) == 0
-    assert capsys.readouterr().out == "Twenty hours or more per week [1].\n"
+    answer, _, listed = capsys.readouterr().out.partition("\n\nSources:\n")
+    assert answer == "Twenty hours or more per week [1]."
+    assert listed.startswith("[1] ") and listed.count("\n[") == 0  # the cited source only
 
 
 def test_ask_offline_flag_never_calls_the_model(
