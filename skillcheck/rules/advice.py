@@ -68,7 +68,12 @@ def documents_checklist(data: AssessmentInput, ctx: Context) -> list[DocumentIte
                 needed=needed,
                 provided=provided,
                 status=status,
-                message=ctx.say(f"document_{status}", alternative=other),
+                message=ctx.say(
+                    "document_missing_alternative"
+                    if status == "missing" and doc.alternative_to is not None
+                    else f"document_{status}",
+                    alternative=other,
+                ),
                 cites=[ctx.cite(doc.reference)],
             )
         )

@@ -166,6 +166,12 @@ def _requirement_model(r: Req, ctx: Context) -> Requirement:
         required=ctx.duration(r.required),
         short=ctx.duration(short),
     )
+    if r.undecided:
+        message += " " + ctx.say(
+            "requirement_undecided",
+            undecided=ctx.duration(r.undecided),
+            kind=ctx.say(f"kind_{r.kind}"),
+        )
     return Requirement(
         kind=r.kind,
         window_years=r.window_years,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from hypothesis import given, settings
 
 from skillcheck.cli.main import main
 from skillcheck.rules import AssessmentResult, assess
@@ -27,6 +28,7 @@ from skillcheck.rules.report import (
 )
 
 from .test_rules_golden import CASES
+from .test_rules_properties import profiles
 
 IDS = [c["name"] for c in CASES]
 #: snake_case words: every code of the JSON with more than one word (suitable_title,
@@ -280,3 +282,17 @@ def test_assess_prints_the_report(
     assert ("# Customer Service Manager" if fmt == "markdown" else "=====") in out
     assert "highly relevant from 2021-11-24 to 2026-11-22: 5 years, 1 year needed." in out
     assert _problems(out) == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(profiles())
+def test_no_report_of_any_profile_shows_codes_or_counts_over_their_whole(
+    profile: dict[str, Any],
+) -> None:
+    result = assess(profile)
+    for text in (*_rendered(result).values(), "\n".join(_people_words(result))):
+        assert _problems(text) == []
+    for text in _rendered(result).values():
+        ticked = _ticked(text)
+        for d in result.documents:
+            assert any(d.label in line for line in ticked) == (d.status == "provided")
