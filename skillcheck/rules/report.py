@@ -135,7 +135,9 @@ def _qualification_line(q: QualificationResult) -> list[Line]:
     else:
         why = [n[:1].upper() + n[1:] + "." for n in q.notes] or ["It does not count."]
         lines += [Line(n, 1) for n in why]
-    how = "as stated in the profile" if q.highly_relevant_source == "stated" else "from its field"
+    how = (
+        "as stated in the profile" if q.highly_relevant_source == "stated" else "read from its name"
+    )
     verdict = "highly relevant" if q.highly_relevant else "not highly relevant"
     lines.append(Line(f"Its field is {verdict} ({how}).", 1))
     return lines
