@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from skillcheck.errors import CorpusError
 from skillcheck.paths import CORPUS_DIR
@@ -39,6 +40,9 @@ _LABELLED_VALUE = re.compile(r"^[A-Za-z][\w ]{0,40}: \S")
 _FRAGMENT = re.compile(r"^[\d\s\-–*]{1,5}$")
 #: Between the parts of a section path: "Group C > 4".
 _SUB = " > "
+#: An official page's address: https, a host, no spaces or angle brackets.
+_URL = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(/[^\s<>\"]*)?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class SourceMeta(BaseModel):
@@ -57,10 +61,43 @@ class SourceMeta(BaseModel):
     description: str
     latest_release: bool
     release_note: str | None = None
-    url: str | None = None
+    #: The official page's address; null when the capture does not record it.
+    url: str | None
     seed_file: str | None = None
-    captured: str
+    #: The day the page text was captured (YYYY-MM-DD); null when it was not recorded.
+    captured: date | None
     capture_note: str | None = None
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _official_address(cls, value: object) -> object:
+        if value is None:
+            return None
+        if not isinstance(value, str) or not _URL.match(value):
+            raise ValueError(f"{value!r} is not an https:// address")
+        return value
+
+    @field_validator("captured", mode="before")
+    @classmethod
+    def _iso_day(cls, value: object) -> object:
+        if value is None or isinstance(value, date):
+            return value
+        if not isinstance(value, str) or not _ISO_DAY.match(value):
+            raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a real date") from None
+
+    def card(self) -> dict[str, str]:
+        """What a source card shows beside a passage (``url`` and ``captured`` as text or '')."""
+        return {
+            "title": self.title,
+            "short_title": self.short_title,
+            "publisher": self.publisher,
+            "url": self.url or "",
+            "captured": self.captured.isoformat() if self.captured else "",
+        }
 
 
 class Manifest(BaseModel):
@@ -123,20 +160,50 @@ class Located:
     end: int
 
 
+class _TextDates(yaml.SafeLoader):
+    """YAML that leaves a date as the text it is, so the manifest's own check judges it."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _where(loc: tuple[int | str, ...], raw: Any) -> str:
+    """'sources.1.url' as 'sources.1 (vetassess-149212).url': the key and the entry's id."""
+    where = ".".join(str(p) for p in loc)
+    if len(loc) > 2 and loc[0] == "sources" and isinstance(loc[1], int):
+        try:
+            source_id = raw["sources"][loc[1]]["id"]
+        except (KeyError, IndexError, TypeError):
+            return where
+        if isinstance(source_id, str):
+            rest = ".".join(str(p) for p in loc[2:])
+            return f"sources.{loc[1]} ({_one_line_id(source_id)}).{rest}"
+    return where
+
+
+def _one_line_id(text: str) -> str:
+    """An id from the manifest, safe on one line of an error message."""
+    return text.encode("unicode_escape").decode("ascii")[:80]
+
+
 def load_manifest(corpus_dir: Path) -> Manifest:
     """Read and validate ``manifest.yaml``; a wrong manifest raises :class:`CorpusError`."""
     path = corpus_dir / MANIFEST
     if not path.is_file():
         raise CorpusError(f"{path}: the corpus manifest is missing")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDates)
         manifest = Manifest.model_validate(raw)
     except yaml.YAMLError as exc:
         raise CorpusError(f"{path}: not valid YAML ({exc.__class__.__name__})") from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise CorpusError(f"{path}: {where}: {first['msg']}") from None
+        where = _where(first["loc"], raw)
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise CorpusError(f"{path}: {where}: {message}") from None
     ids = [s.id for s in manifest.sources]
     if len(ids) != len(set(ids)):
         raise CorpusError(f"{path}: duplicate source id")
@@ -296,12 +363,7 @@ def chunk_source(source: Source, boilerplate: list[str]) -> list[Chunk]:
     groups = _join_short(groups)
 
     chunks = []
-    meta = {
-        "title": source.meta.title,
-        "short_title": source.meta.short_title,
-        "publisher": source.meta.publisher,
-        "latest_release": source.meta.latest_release,
-    }
+    meta: dict[str, Any] = {**source.meta.card(), "latest_release": source.meta.latest_release}
     for section, group in groups:
         start, end = group[0].start, group[-1].end
         text = source.text[start:end]

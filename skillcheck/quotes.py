@@ -217,9 +217,22 @@ def _lines(quotes: list[Quote]) -> list[str]:
 
 
 def sources_list(passages: list[Passage]) -> str:
-    """The plain-text list of numbered sources an answer ends with."""
-    return "\n".join(
-        f'[{p.n}] {p.title} ({p.publisher}), section "{p.section}"'
-        + ("; note: not the latest ANZSCO release" if not p.latest_release else "")
-        for p in passages
-    )
+    """The plain-text list of numbered sources an answer ends with, a line each.
+
+    Each line names the page, its section, its official address and the day it was
+    captured where the manifest records them; corpus text is shown on one line
+    (control characters escaped).
+    """
+    from skillcheck.rules.report import one_line
+
+    def line(p: Passage) -> str:
+        out = f'[{p.n}] {p.title} ({p.publisher}), section "{p.section}"'
+        if p.url:
+            out += f"; {p.url}"
+        if p.captured:
+            out += f"; captured {p.captured}"
+        if not p.latest_release:
+            out += "; note: not the latest ANZSCO release"
+        return one_line(out)
+
+    return "\n".join(line(p) for p in passages)

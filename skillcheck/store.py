@@ -58,6 +58,8 @@ def fingerprint(chunks: Iterable[Chunk], embedding_model: str) -> str:
     digest = hashlib.sha256(f"v{SCHEMA_VERSION}\n{embedding_model}\n".encode())
     for chunk in chunks:
         digest.update(f"{chunk.id}|{chunk.section}|{chunk.start}|{chunk.end}\n".encode())
+        # a source's address and capture date travel with its chunks: a change rebuilds
+        digest.update(f"  {_card(chunk.meta, 'url')}|{_card(chunk.meta, 'captured')}\n".encode())
         for unit in chunk.units():
             digest.update(f"  {unit}\n".encode())
     return digest.hexdigest()[:16]
@@ -362,6 +364,12 @@ def records_for(chunks: list[Chunk]) -> list[Record]:
     return out
 
 
+def _card(meta: Any, key: str) -> str:
+    """A source card's text field of chunk or record metadata ('' when absent)."""
+    value = (meta or {}).get(key)
+    return str(value) if value else ""
+
+
 def _record_meta(chunk: Chunk) -> dict[str, Any]:
     return {
         "kind": "chunk",
@@ -374,6 +382,8 @@ def _record_meta(chunk: Chunk) -> dict[str, Any]:
         "short_title": str(chunk.meta.get("short_title", "")),
         "publisher": str(chunk.meta.get("publisher", "")),
         "latest_release": bool(chunk.meta.get("latest_release", True)),
+        "url": _card(chunk.meta, "url"),
+        "captured": _card(chunk.meta, "captured"),
     }
 
 
@@ -391,5 +401,7 @@ def _chunk_from_record(cid: str, doc: str | None, meta: Any) -> Chunk:
             "short_title": meta.get("short_title", ""),
             "publisher": meta.get("publisher", ""),
             "latest_release": bool(meta.get("latest_release", True)),
+            "url": _card(meta, "url"),
+            "captured": _card(meta, "captured"),
         },
     )

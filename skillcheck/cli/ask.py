@@ -18,6 +18,8 @@ from skillcheck.cli.text import check_utf8, tolerant_stdin
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError, UserInputError
 from skillcheck.events import Done, Error, Event, Token
+from skillcheck.passages import markers
+from skillcheck.quotes import sources_list
 from skillcheck.retrieval import open_retriever, validate_query
 
 
@@ -35,6 +37,18 @@ def collect(events: Iterator[Event], on_token: Callable[[str], None] | None = No
     if done is None or (error is not None and not done.answer):
         raise SkillcheckError(error or "the turn ended without an answer")
     return done
+
+
+def sources_after(done: Done) -> str:
+    """The sources list to print after an answer that cites passages but lists none.
+
+    The offline answer ends with its own list; a model's answer carries only ``[n]``
+    markers, so the terminal gets the same list (address and capture date included).
+    """
+    if "\nSources:\n" in f"\n{done.answer}":
+        return ""
+    cited = [p for p in done.passages if p.n in set(markers(done.answer))]
+    return f"\nSources:\n{sources_list(cited)}\n" if cited else ""
 
 
 def _print_notices(done: Done) -> None:
@@ -58,6 +72,7 @@ def run_ask(args: argparse.Namespace) -> int:
             return 0
         done = collect(turn, on_token=lambda t: print(t, end="", flush=True))
         print()
+        print(sources_after(done), end="")
         _print_notices(done)
         return 0
     if sys.stdin.isatty():

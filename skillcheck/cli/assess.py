@@ -99,16 +99,16 @@ def run_assess(args: argparse.Namespace) -> int:
         return 0
     if title is not None:
         match = lookup_title(title)
-        if args.format == "text":
+        if args.format in ("text", "markdown"):
             sys.stdout.write(one_line(match.message) + "\n")
         else:
             sys.stdout.write(match.model_dump_json(indent=2) + "\n")
         return 0
     result = assess(read_profile(args.file))
-    if args.format == "text":
-        from skillcheck.rules.report import to_text
+    if args.format in ("text", "markdown"):
+        from skillcheck.rules.report import to_markdown, to_text
 
-        sys.stdout.write(to_text(result))
+        sys.stdout.write(to_text(result) if args.format == "text" else to_markdown(result))
     else:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     return 0

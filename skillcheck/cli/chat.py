@@ -12,12 +12,14 @@ import sys
 from typing import TextIO
 
 from skillcheck.assistant import Assistant
+from skillcheck.cli.ask import sources_after
 from skillcheck.cli.text import check_utf8, tolerant_stdin
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError
 from skillcheck.events import Done, Error, Event, Notice, Token, ToolStart
 from skillcheck.history import Message
 from skillcheck.retrieval import open_retriever
+from skillcheck.rules.outcomes import OUTCOME_TITLES
 
 HELP = "Ask about the VETASSESS assessment of 149212. /clear forgets, /quit leaves."
 MAX_TURNS_KEPT = 10
@@ -37,8 +39,11 @@ def _show(event: Event, out: TextIO, err: TextIO) -> None:
 
 def _summary(done: Done) -> str:
     lines = []
+    listed = sources_after(done).strip()
+    if listed:
+        lines.append(listed)
     if done.eligibility is not None:
-        outcome = done.eligibility.result.outcome
+        outcome = OUTCOME_TITLES[done.eligibility.result.outcome]
         pathway = done.eligibility.result.pathway
         lines.append(f"Eligibility check: {outcome}" + (f" (route {pathway})" if pathway else ""))
     if done.needs_eligibility_form:

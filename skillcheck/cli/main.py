@@ -115,7 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
         "assess", help="check a profile against the 149212 criteria (JSON in, JSON out)"
     )
     p.add_argument("file", nargs="?", help="the profile as JSON; '-' reads stdin")
-    p.add_argument("--format", choices=["json", "text"], default="json")
+    p.add_argument(
+        "--format",
+        choices=["json", "text", "markdown"],
+        default="json",
+        help="json (the result), text (a report for the terminal) or markdown (the same report)",
+    )
     p.add_argument("--schema", action="store_true", help="print the input JSON Schema and exit")
     p.add_argument("--title", help="look up a job title (suitable, unsuitable, not listed)")
     p.set_defaults(func=_cmd_assess)

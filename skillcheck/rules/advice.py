@@ -55,6 +55,12 @@ def documents_checklist(data: AssessmentInput, ctx: Context) -> list[DocumentIte
         else:
             needed = not have.get(doc.alternative_to, False)
             status = ("provided" if provided else "missing") if needed else "not_needed"
+        other = next(
+            (d.name for d in ctx.rules.documents if d.id == doc.alternative_to)
+            if doc.alternative_to is not None
+            else (d.name for d in ctx.rules.documents if d.alternative_to == doc.id and have[d.id]),
+            "",
+        )
         items.append(
             DocumentItem(
                 id=doc.id,
@@ -62,6 +68,12 @@ def documents_checklist(data: AssessmentInput, ctx: Context) -> list[DocumentIte
                 needed=needed,
                 provided=provided,
                 status=status,
+                message=ctx.say(
+                    "document_missing_alternative"
+                    if status == "missing" and doc.alternative_to is not None
+                    else f"document_{status}",
+                    alternative=other,
+                ),
                 cites=[ctx.cite(doc.reference)],
             )
         )
@@ -83,7 +95,7 @@ def route_next_steps(
         what = " and ".join(
             ctx.say(
                 "more_employment_part",
-                more=r.required - r.counted,
+                more=ctx.duration(r.required - r.counted),
                 months=ctx.months_of(r.required - r.counted),
                 kind=ctx.say(f"kind_{r.kind}"),
                 hours=ctx.rules.employment.min_hours_per_week.value,
@@ -225,8 +237,8 @@ def older_reading_caveat(
         fields = {
             "additional": partner.index,
             "base": base.index,
-            "counted": reqs[0].counted,
-            "required": reqs[0].required,
+            "counted": ctx.duration(reqs[0].counted),
+            "required": ctx.duration(reqs[0].required),
         }
         cites = ctx.cites_of(rule)
         warning = WarningItem(
@@ -263,7 +275,7 @@ def estimate_skilled_from(
         rule.message,
         date=first.isoformat(),
         route=route.number,
-        required=max(r.required for r in reqs),
+        required=ctx.duration(max(r.required for r in reqs)),
         completed=date.fromordinal(done).isoformat(),
     )
     note = Note(

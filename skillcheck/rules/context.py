@@ -37,6 +37,19 @@ class Context:
         """'1 year', '2 years'."""
         return self.say("year" if n == 1 else "years", n=n)
 
+    def duration(self, days: int) -> str:
+        """A number of days in words people read: '5 years', '1 year and 30 days', '364 days'.
+
+        A year is ``units.days_per_year`` days, as the engine counts.
+        """
+        whole, rest = divmod(max(0, days), self.year)
+        in_days = self.say("day" if rest == 1 else "days", n=rest)
+        if not whole:
+            return in_days
+        if not rest:
+            return self.years(whole)
+        return self.say("years_and_days", years=self.years(whole), days=in_days)
+
     def cites_of(self, rule: RuleValue) -> list[str]:
         """The citation ids of a rule's corpus reference and its see-also lines."""
         refs = ([rule.reference] if rule.reference is not None else []) + list(rule.see_also)

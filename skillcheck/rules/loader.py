@@ -274,6 +274,7 @@ class Document(_Strict):
 
     id: str
     input_field: Literal["organisational_chart", "statutory_declaration"]
+    name: str = Field(description="What the document is called inside a sentence.")
     label: str
     alternative_to: str | None
     reference: Reference

@@ -152,6 +152,7 @@ class QualificationResult(_Output):
     index: int
     title: str | None
     level: Level
+    field: str | None = Field(default=None, description="The field of study as given.")
     completed: date | None
     counts: bool = Field(description="Completed at the required level by the application date.")
     at_required_level: bool
@@ -192,6 +193,9 @@ class Requirement(_Output):
     undecided_days: int = Field(description="Days more if jobs of undecided relevance counted.")
     spans: list[Span] = Field(description="The counted days, overlaps merged, in date order.")
     met: bool
+    message: str = Field(
+        default="", description="What was counted and what is needed, in words (years, days)."
+    )
 
 
 class RouteResult(_Output):
@@ -284,6 +288,7 @@ class DocumentItem(_Output):
     needed: bool
     provided: bool
     status: Literal["provided", "provided_instead", "missing", "not_needed"]
+    message: str = Field(default="", description="The status in words.")
     cites: list[str]
 
 

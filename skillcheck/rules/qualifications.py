@@ -71,6 +71,7 @@ def assess_qualifications(
                 index=i,
                 title=q.title,
                 level=q.level,
+                field=q.field,
                 completed=q.completed,
                 counts=done and q.level in required,
                 at_required_level=q.level in required,

@@ -156,6 +156,22 @@ def earliest_date_for(
 
 
 def _requirement_model(r: Req, ctx: Context) -> Requirement:
+    short = max(0, r.required - r.counted)
+    message = ctx.say(
+        "requirement_short" if short else "requirement_met",
+        kind=ctx.say(f"kind_{r.kind}"),
+        start=date.fromordinal(r.lo).isoformat(),
+        end=date.fromordinal(r.hi).isoformat(),
+        counted=ctx.duration(r.counted),
+        required=ctx.duration(r.required),
+        short=ctx.duration(short),
+    )
+    if r.undecided:
+        message += " " + ctx.say(
+            "requirement_undecided",
+            undecided=ctx.duration(r.undecided),
+            kind=ctx.say(f"kind_{r.kind}"),
+        )
     return Requirement(
         kind=r.kind,
         window_years=r.window_years,
@@ -174,6 +190,7 @@ def _requirement_model(r: Req, ctx: Context) -> Requirement:
             for a, b in r.spans
         ],
         met=r.met,
+        message=message,
     )
 
 
@@ -203,7 +220,15 @@ def route_result(
         cites += ctx.cites_of(route.total_years)
     main = reqs[-1] if reqs else None
     if met:
-        parts = [ctx.say("route_met_part", counted=r.counted, required=r.required) for r in reqs]
+        parts = [
+            ctx.say(
+                "route_met_part",
+                counted=ctx.duration(r.counted),
+                required=ctx.duration(r.required),
+                kind=ctx.say(f"kind_{r.kind}"),
+            )
+            for r in reqs
+        ]
         reason = ctx.say("route_met", parts="; ".join(parts))
     elif not qual_met:
         reason = ctx.say("route_not_met_qualification")
@@ -211,10 +236,10 @@ def route_result(
         parts = [
             ctx.say(
                 "route_not_met_part",
-                more=r.required - r.counted,
+                short=ctx.duration(r.required - r.counted),
                 kind=ctx.say(f"kind_{r.kind}"),
-                counted=r.counted,
-                required=r.required,
+                counted=ctx.duration(r.counted),
+                required=ctx.duration(r.required),
             )
             for r in reqs
             if not r.met

@@ -66,7 +66,9 @@ def test_ask_text_streams_the_model_answer(
     with stub.serve(stub.text("Twenty hours or more per week [1].")) as server:
         _use_model(monkeypatch, agent_home, server.base_url)
         assert main(["ask", "How many hours a week?"]) == 0
-    assert capsys.readouterr().out == "Twenty hours or more per week [1].\n"
+    answer, _, listed = capsys.readouterr().out.partition("\n\nSources:\n")
+    assert answer == "Twenty hours or more per week [1]."
+    assert listed.startswith("[1] ") and listed.count("\n[") == 0  # the cited source only
 
 
 def test_ask_offline_flag_never_calls_the_model(
@@ -106,6 +108,24 @@ def test_chat_with_a_model_keeps_the_conversation(agent_home: Path, retriever: R
     follow_up = server.requests[2]["messages"]
     assert any("How much employment" in str(m.get("content")) for m in follow_up)
     assert "Only 20 hours" in out.getvalue()
+    assert out.getvalue().count("\nSources:\n[1] ") == 2  # each answer's cited source, listed
+
+
+def test_chat_says_the_engines_outcome_in_words() -> None:
+    from skillcheck.cli.chat import _summary
+    from skillcheck.events import Done, EligibilityRun
+    from skillcheck.rules import assess
+
+    profile = {
+        "application_date": "2026-11-22",
+        "qualifications": [{"level": "diploma", "field": "Business Management",
+                            "completed": "2018-06-30"}],
+        "employment": [{"start": "2019-01-01", "end": None, "hours_per_week": 38, "paid": True,
+                        "relevance": "highly_relevant"}],
+    }  # fmt: skip
+    run = EligibilityRun(profile, assess(profile))
+    said = _summary(Done(answer="Yes.", mode="offline", eligibility=run))
+    assert said == "Eligibility check: Meets the published criteria (route 1)"
 
 
 def test_chat_command_runs_offline_from_stdin(

@@ -127,7 +127,5 @@ def test_a_no_names_the_closest_route_and_when_it_would_be_met(assistant: Assist
     assert done.eligibility is not None
     assert done.eligibility.result.outcome == "does_not_meet"
     assert first_sentence(done.answer).startswith("No, on the facts as read")
-    assert "The closest is route 3: 66 more days of highly relevant employment needed" in (
-        done.answer
-    )
+    assert "The closest is route 3: highly relevant employment is 66 days short" in (done.answer)
     assert "would be met for an application dated 2027-01-30 or later" in done.answer

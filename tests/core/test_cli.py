@@ -34,6 +34,39 @@ def test_ask_answers_with_markers_that_map_to_sources(home: Path) -> None:
     assert markers and markers <= listed
 
 
+def test_the_sources_list_gives_each_pages_address_and_capture_date(home: Path) -> None:
+    out = run("ask", "--offline", "Must I submit an organisational chart?", home=home)
+    assert out.returncode == 0, out.stderr
+    listed = out.stdout.split("\nSources:\n")[1].splitlines()
+    vetassess = [line for line in listed if "(VETASSESS)" in line]
+    assert vetassess, listed
+    address = "https://www.vetassess.com.au/check-my-occupation/professional-occupations/"
+    assert all(f"; {address}customer-service-manager" in line for line in vetassess)
+    assert "captured" not in out.stdout  # the seeds record no capture date: none is shown
+
+
+def test_a_model_answer_with_markers_gets_the_sources_list_after_it() -> None:
+    from skillcheck.cli.ask import sources_after
+    from skillcheck.events import Done
+    from skillcheck.passages import Passage
+
+    def passage(n: int, **extra: str) -> Passage:
+        return Passage(
+            n=n, chunk_id=f"c{n}", source="s", title="Page\x1b[2J", publisher="P",
+            latest_release=True, section="Sec\nFake line", text="t", start=0, end=1, **extra,
+        )  # fmt: skip
+
+    cards = [passage(1, url="https://example.org/p", captured="2026-11-20"), passage(2)]
+    said = sources_after(Done(answer="Yes [1].", mode="model", passages=cards))
+    assert said == (
+        '\nSources:\n[1] Page\\x1b[2J (P), section "Sec\\nFake line"; '
+        "https://example.org/p; captured 2026-11-20\n"
+    )
+    assert sources_after(Done(answer="No markers.", mode="model", passages=cards)) == ""
+    offline = Done(answer="Yes [2].\n\nSources:\n[2] ...", mode="offline", passages=cards)
+    assert sources_after(offline) == ""  # the offline answer lists its own
+
+
 def test_ask_json_has_the_contract_fields(home: Path) -> None:
     out = run("ask", "--json", "--top-k", "3", "Is a Retail Manager accepted?", home=home)
     assert out.returncode == 0, out.stderr

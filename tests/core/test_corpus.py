@@ -23,7 +23,11 @@ from skillcheck.errors import CorpusError
 from skillcheck.paths import CORPUS_DIR, PACKAGE_DIR
 
 CORPUS = CORPUS_DIR
-SEEDS = PACKAGE_DIR.parent.parent / "shared" / "seeds"
+# shared/ sits beside the clone (CI, /work/main) or further up (a worktree under /work/wt)
+SEEDS = next(
+    (d / "shared" / "seeds" for d in PACKAGE_DIR.parents if (d / "shared" / "seeds").is_dir()),
+    PACKAGE_DIR.parent.parent / "shared" / "seeds",
+)
 
 
 def test_sources_are_the_seeds_word_for_word() -> None:
@@ -197,3 +201,67 @@ def test_a_missing_source_file_is_named(tmp_path: Path) -> None:
     (corpus / "anzsco-1492.txt").unlink()
     with pytest.raises(CorpusError, match=r"anzsco-1492\.txt"):
         load_sources(corpus)
+
+
+def _manifest_with(tmp_path: Path, line: str, value: str) -> Path:
+    """A copy of the corpus whose first source's ``line`` key reads ``value`` (as written)."""
+    corpus = _copy_corpus(tmp_path)
+    path = corpus / "manifest.yaml"
+    lines = path.read_text("utf-8").split("\n")
+    at = next(i for i, x in enumerate(lines) if x.startswith(f"    {line}:"))
+    lines[at] = f"    {line}: {value}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("url", "www.abs.gov.au/anzsco", "is not an https:// address"),
+        ("url", "http://www.abs.gov.au/anzsco", "is not an https:// address"),
+        ("url", '"https://www.abs.gov.au/a page"', "is not an https:// address"),
+        ("url", '"https://<script>.com/"', "is not an https:// address"),
+        ("url", "42", "is not an https:// address"),
+        ("captured", '"22/11/2026"', "is not a date written YYYY-MM-DD"),
+        ("captured", "2026-13-45", "is not a real date"),  # unquoted: YAML would choke on it
+        ("captured", "2026-11-31", "is not a real date"),
+        ("captured", "20261122", "is not a date written YYYY-MM-DD"),
+    ],
+)
+def test_a_malformed_url_or_capture_date_is_one_line_naming_file_and_key(
+    tmp_path: Path, key: str, value: str, said: str
+) -> None:
+    corpus = _manifest_with(tmp_path, key, value)
+    with pytest.raises(CorpusError) as caught:
+        load_manifest(corpus)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{corpus / 'manifest.yaml'}: sources.0 (anzsco-1492).{key}: ")
+    assert said in message
+
+
+def test_url_and_capture_date_are_read_into_every_chunk(tmp_path: Path) -> None:
+    manifest = load_manifest(CORPUS)
+    vetassess = next(s for s in manifest.sources if s.id == "vetassess-149212")
+    assert vetassess.url == (
+        "https://www.vetassess.com.au/check-my-occupation/professional-occupations/"
+        "customer-service-manager"
+    )
+    corpus = _manifest_with(tmp_path, "captured", "2026-11-20")  # written unquoted
+    first = load_manifest(corpus).sources[0]
+    assert first.captured is not None and first.captured.isoformat() == "2026-11-20"
+    chunks = build_chunks(corpus)
+    anzsco = [c for c in chunks if c.source_id == "anzsco-1492"]
+    assert anzsco and all(c.meta["captured"] == "2026-11-20" for c in anzsco)
+    assert all(c.meta["url"] == "" for c in anzsco)  # not recorded: empty, never invented
+    others = [c for c in chunks if c.source_id == "vetassess-149212"]
+    assert others and all(c.meta["url"] == vetassess.url for c in others)
+
+
+def test_the_manifest_records_no_address_or_date_the_seeds_do_not_hold() -> None:
+    readme = (SEEDS / "README.md").read_text("utf-8")
+    for meta in load_manifest(CORPUS).sources:
+        seed = (SEEDS / str(meta.seed_file)).read_text("utf-8")
+        if meta.captured is not None:  # a capture date must be stated beside the seed
+            assert meta.captured.isoformat() in readme + seed, meta.id
+        assert meta.capture_note, meta.id

@@ -216,3 +216,21 @@ def test_an_unreachable_server_is_one_clear_error(monkeypatch: pytest.MonkeyPatc
     get_settings.cache_clear()
     with pytest.raises(StoreError, match=r"127\.0\.0\.1:9"):
         Store(get_settings()).active_name()
+
+
+def test_chunk_metadata_keeps_the_sources_address_and_capture_date() -> None:
+    from skillcheck.corpus import build_chunks
+    from skillcheck.passages import Passage
+    from skillcheck.paths import CORPUS_DIR
+    from skillcheck.store import _chunk_from_record, _record_meta, fingerprint
+
+    chunk = next(c for c in build_chunks(CORPUS_DIR) if c.source_id == "vetassess-149212")
+    record = _record_meta(chunk)
+    assert record["url"].startswith("https://www.vetassess.com.au/")
+    assert record["captured"] == ""  # the seeds record no capture date
+    assert all(isinstance(v, str | int | float | bool) for v in record.values())  # Chroma's types
+    back = _chunk_from_record(chunk.id, chunk.text, {**record, "captured": "2026-11-20"})
+    passage = Passage.of(back, 1)
+    assert passage.url == record["url"] and passage.captured == "2026-11-20"
+    dated = type(chunk)(**{**chunk.__dict__, "meta": {**chunk.meta, "captured": "2026-11-20"}})
+    assert fingerprint([dated], "m") != fingerprint([chunk], "m")  # a new date rebuilds

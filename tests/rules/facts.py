@@ -26,6 +26,8 @@ def facts(result: AssessmentResult) -> dict[str, Any]:
                 f"{key}.counted_days": r.counted_days,
                 f"{key}.required_days": r.required_days,
                 f"{key}.additional_qualification_index": r.additional_qualification_index,
+                f"{key}.reason": r.reason,
+                f"{key}.requirements": [q.message for q in r.requirements],
             }
         )
         if r.requirements:
@@ -65,6 +67,9 @@ def facts(result: AssessmentResult) -> dict[str, Any]:
     out["external_references"] = [e.id for e in result.external_references]
     for d in result.documents:
         out[f"document.{d.id}"] = d.status
+        out[f"document.{d.id}.message"] = d.message
+    for q in result.qualifications:
+        out[f"qualification{q.index}.field"] = q.field
     return out
 
 
