@@ -1,10 +1,14 @@
 """An OpenAI-compatible chat completions server on 127.0.0.1, scripted per test.
 
 Each request to ``/v1/chat/completions`` takes the next step of the script: a text
-answer, a tool call, an HTTP error, or a stall (to make the client time out). The
-answer is streamed as server-sent events when the request asks for ``stream``.
-Every request is recorded; a request past the end of the script gets a 500, so no
-test can loop on the server.
+answer, a tool call, an HTTP error, a stall (to make the client time out), or a
+faulty stream: a token every few seconds (``trickle``), a stream cut off before its
+``finish_reason`` (``truncated``), a line that is not JSON (``malformed``), an HTML
+page with status 200 (``html``), or a reply that ignores ``max_tokens`` (``huge``).
+A well-behaved step honours ``max_tokens`` (one word, one token) and ends with
+``finish_reason: "length"`` when it is reached. The answer is streamed as
+server-sent events when the request asks for ``stream``. Every request is recorded;
+a request past the end of the script gets a 500, so no test can loop on the server.
 """
 
 from __future__ import annotations
@@ -30,6 +34,10 @@ class Step:
     status: int = 200
     stall: float = 0.0
     error_message: str = "scripted error"
+    trickle: float = 0.0  # seconds between streamed words
+    fault: str = ""  # "", "truncated", "malformed", "html"
+    ignore_max_tokens: bool = False
+    finish: str | None = None  # a finish_reason to send instead of the natural one
 
 
 def text(content: str) -> Step:
@@ -49,6 +57,21 @@ def stall(seconds: float) -> Step:
     return Step(text="too late", stall=seconds)
 
 
+def trickle(content: str, every: float) -> Step:
+    """``content`` streamed one word every ``every`` seconds."""
+    return Step(text=content, trickle=every)
+
+
+def faulty(kind: str, content: str = "A job counts when it is paid [1].") -> Step:
+    """A stream that is ``truncated``, ``malformed``, or an ``html`` page with status 200."""
+    return Step(text=content, fault=kind)
+
+
+def huge(words: int) -> Step:
+    """A reply of ``words`` words that ignores ``max_tokens``, as a misbehaving server would."""
+    return Step(text=" ".join(["word"] * words), ignore_max_tokens=True)
+
+
 @dataclass
 class Stub:
     """The server's script and what it received."""
@@ -57,6 +80,7 @@ class Stub:
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
     base_url: str = ""
+    stopped: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_step(self, body: dict[str, Any], headers: dict[str, str]) -> Step:
@@ -93,7 +117,9 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             try:
                 if step.stall:
                     time.sleep(step.stall)
-                if step.status != 200:
+                if step.fault == "html":
+                    self._html()
+                elif step.status != 200:
                     self._error(step)
                 elif body.get("stream"):
                     self._stream(step, body)
@@ -115,6 +141,14 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
         def _error(self, step: Step) -> None:
             payload = {"error": {"message": step.error_message, "type": "stub", "code": None}}
             self._send_json(step.status, payload, {"retry-after-ms": "5"})
+
+        def _html(self) -> None:
+            data = b"<!doctype html><html><body><h1>Welcome</h1></body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
         def _tool_calls(self, step: Step) -> list[dict[str, Any]]:
             assert step.tool is not None
@@ -147,17 +181,31 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
-            events = [_chunk({"role": "assistant", "content": ""})]
+            events: list[Any] = [_chunk({"role": "assistant", "content": ""})]
             words = step.text.split(" ") if step.text else []
+            limit = body.get("max_tokens") or body.get("max_completion_tokens")
+            finish = "tool_calls" if step.tool else "stop"
+            if limit and not step.ignore_max_tokens and len(words) > int(limit):
+                words, finish = words[: int(limit)], "length"
             events += [_chunk({"content": w if i == 0 else " " + w}) for i, w in enumerate(words)]
             if step.tool:
                 events.append(_chunk({"tool_calls": self._tool_calls(step)}))
-            events.append(_chunk({}, "tool_calls" if step.tool else "stop"))
+            if step.fault == "malformed":
+                events.insert(len(events) // 2 + 1, "{not json")
+            if step.fault != "truncated":
+                events.append(_chunk({}, step.finish or finish))
             if (body.get("stream_options") or {}).get("include_usage"):
                 events.append({**_chunk({}), "choices": [], "usage": USAGE})
-            for event in events:
-                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+            for n, event in enumerate(events):
+                if stub.stopped.is_set():
+                    return
+                if step.trickle and n > 1:
+                    time.sleep(step.trickle)
+                data = event if isinstance(event, str) else json.dumps(event)
+                self.wfile.write(f"data: {data}\n\n".encode())
                 self.wfile.flush()
+            if step.fault == "truncated":
+                return  # the connection closes with no finish_reason and no [DONE]
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
 
@@ -176,6 +224,7 @@ def serve(*script: Step) -> Iterator[Stub]:
     try:
         yield stub
     finally:
+        stub.stopped.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
