@@ -31,10 +31,12 @@ import queue
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import openai
@@ -79,10 +81,16 @@ from skillcheck.reply import plan_reply
 from skillcheck.retrieval import Retriever
 from skillcheck.tools import TurnState, build_tools
 
+if TYPE_CHECKING:
+    from langchain_openai import ChatOpenAI
+
 MAX_MODEL_CALLS = 6  # per turn: the agent loop's bound (the tool-call cap stops first)
-MAX_TOOL_ERRORS = 2  # a bad tool call is answered once; the second ends the turn
+MAX_TOOL_ERRORS = 2  # per tool: a bad call is answered once; the second ends the turn
+ENGINE_TOOL = "assess_eligibility"
 RECURSION_LIMIT = 6 * (MAX_MODEL_CALLS + 2)  # graph steps; the guard stops first
-PRE_SEARCH_ID = "pre_search"
+#: The id of our own search call: 9 letters and digits, as Mistral-family chat templates
+#: require of every tool-call id (others accept any string).
+PRE_SEARCH_ID = "presearch"
 #: An answer longer than this many characters per allowed token is stopped (a server
 #: that ignores ``max_tokens``); English runs at about 4 characters a token.
 CHARS_PER_TOKEN_CAP = 8
@@ -91,6 +99,16 @@ TOOL_ERROR_MESSAGE = (
     "I could not run the eligibility check: the facts sent to it were invalid twice "
     "({detail}). Please enter your qualifications and jobs in the eligibility form "
     "(or `skillcheck assess`), which checks each field."
+)
+#: What the system prompt asks the model to say (its refusals, "the sources do not
+#: answer this"): repeating these words is the answer we want, not a leak.
+ASKED_TO_SAY = (
+    "I only answer questions about the VETASSESS skills assessment for Customer Service "
+    "Manager (ANZSCO 149212), and about that occupation as ANZSCO describes it. "
+    "I can only answer about this occupation and its assessment. "
+    "The sources do not answer this. "
+    "I do not give legal or migration advice, and the assessing authority makes the real "
+    "decision."
 )
 UNSUPPORTED = (
     "This answer cites none of the passages retrieved for it: treat it as unsupported, not as fact."
@@ -109,11 +127,9 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
     reasoning models refuse the old name), any other server the ``max_tokens`` that
     Ollama, vLLM and llama.cpp all read.
     """
-    from langchain_openai import ChatOpenAI
-
     base = settings.openai_base_url
     openai_itself = base is None or "api.openai.com" in base
-    return ChatOpenAI(
+    return _chat_openai_class()(
         model=settings.model,
         api_key=settings.openai_api_key,
         base_url=base,
@@ -123,6 +139,44 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         max_completion_tokens=settings.max_tokens if openai_itself else None,
         extra_body=None if openai_itself else {"max_tokens": settings.max_tokens},
     )
+
+
+def _is_json_object(text: Any) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except (TypeError, ValueError):
+        return False
+
+
+@cache
+def _chat_openai_class() -> type[ChatOpenAI]:
+    """``ChatOpenAI`` whose requests every server accepts.
+
+    An assistant message's empty content goes as ``""``, not null (``ChatOpenAI``
+    sends null beside tool calls; some llama.cpp builds and LM Studio reject it). A
+    tool call whose arguments were not valid JSON goes back as ``{}`` (its error is in
+    the tool message that answers it): Ollama and older vLLM reject the request
+    that repeats invalid arguments.
+    """
+    from langchain_openai import ChatOpenAI
+
+    class StringContentChatOpenAI(ChatOpenAI):
+        def _get_request_payload(
+            self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any
+        ) -> dict[str, Any]:
+            payload: dict[str, Any] = super()._get_request_payload(input_, stop=stop, **kwargs)
+            for message in payload.get("messages", []):
+                if message.get("role") != "assistant":
+                    continue
+                if message.get("content") is None:
+                    message["content"] = ""
+                for call in message.get("tool_calls") or []:
+                    function = call.get("function") or {}
+                    if not _is_json_object(function.get("arguments")):
+                        function["arguments"] = "{}"
+            return payload
+
+    return StringContentChatOpenAI
 
 
 class TurnLimit(Exception):
@@ -286,7 +340,7 @@ def unusable_reply(message: AIMessage, max_tokens: int) -> str | None:
 
 
 class TurnGuard(AgentMiddleware[AgentState[Any], Any]):
-    """Bounds the loop: the tool-call cap, ``MAX_MODEL_CALLS``, one retry of a bad tool call.
+    """Bounds the loop: the tool-call cap, ``MAX_MODEL_CALLS``, one retry of a bad call per tool.
 
     Every model reply is checked before anything else sees it (:func:`unusable_reply`):
     an unusable one, or one that goes past the tool-call cap, ends the turn with
@@ -306,14 +360,17 @@ class TurnGuard(AgentMiddleware[AgentState[Any], Any]):
     @hook_config(can_jump_to=["end"])
     def before_model(self, state: AgentState[Any], runtime: Runtime[Any]) -> dict[str, Any] | None:
         errors = [
-            str(m.content)
+            (m.name or "unknown", str(m.content))
             for m in _turn_messages(list(state["messages"]))
             if isinstance(m, ToolMessage) and m.status == "error"
         ]
-        self.turn.tool_errors = errors
-        if len(errors) >= MAX_TOOL_ERRORS:
+        self.turn.tool_errors = [text for name, text in errors if name == ENGINE_TOOL]
+        if len(self.turn.tool_errors) >= MAX_TOOL_ERRORS:
             self.stopped = "tool_errors"
             return {"jump_to": "end"}
+        for name, count in Counter(name for name, _ in errors).items():
+            if count >= MAX_TOOL_ERRORS:  # each tool its own limit
+                raise TurnLimit(f"its {name} calls were invalid {count} times")
         if self.calls >= MAX_MODEL_CALLS:
             raise TurnLimit(f"it made {self.calls} model calls without a final answer")
         self.calls += 1
@@ -466,6 +523,7 @@ class LLMTurn:
                 else None
             ),
             asked=classify(q).kind == "eligibility",
+            allowed=ASKED_TO_SAY,
         )
         guard = TurnGuard(turn, self.settings.max_tool_calls, self.settings.max_tokens)
         try:
@@ -567,6 +625,8 @@ class LLMTurn:
                     if node == "model" and isinstance(message, AIMessage):
                         size = 0
                         rest = release.feed(marker_filter.flush()) + release.flush()
+                        if message.tool_calls:  # text said before a tool call: its own paragraph
+                            rest += release.paragraph_break()
                         if rest:
                             yield Token(rest)
                         for call in message.tool_calls:
