@@ -705,4 +705,6 @@ class LLMTurn:
         )
 
     def _system_prompt(self) -> str:
-        return load_prompt("system", self.settings.prompts_dir).text
+        """The system prompt, with today's date (the model must not guess it)."""
+        text = load_prompt("system", self.settings.prompts_dir).text
+        return f"{text.rstrip()}\n\nToday's date is {date.today().isoformat()}."

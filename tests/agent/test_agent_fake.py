@@ -27,7 +27,13 @@ from skillcheck.rules import TitleMatch
 from tests.agent.conftest import assert_markers_map, run
 from tests.agent.fakes import call, scripted
 
-JOB = {"start": "2019-01-01", "end": None, "hours_per_week": 38, "paid": True}
+JOB = {
+    "title": "Customer Experience Manager",
+    "start": "2019-01-01",
+    "end": None,
+    "hours_per_week": 38,
+    "paid": True,
+}
 PROFILE = {
     "application_date": "2026-11-22",
     "qualifications": [
@@ -88,7 +94,9 @@ def test_an_eligibility_question_runs_the_engine_and_carries_its_result(
     assert starts[1].args == PROFILE
     result = [e for e in events if isinstance(e, ToolResult) and e.name == "assess_eligibility"]
     run_ = result[0].artifact
-    assert isinstance(run_, EligibilityRun) and run_.profile == PROFILE
+    assert isinstance(run_, EligibilityRun)
+    assert "application_date" not in run_.profile  # the engine's to decide: dropped
+    assert [j["start"] for j in run_.profile["employment"]] == [JOB["start"]]
     assert run_.result.outcome == "meets_criteria" and run_.result.pathway == 1
     assert done.eligibility == result[0].artifact
     assert "correction" not in kinds(done.notices) and not done.needs_eligibility_form
