@@ -411,8 +411,50 @@ class TurnGuard(AgentMiddleware[AgentState[Any], Any]):
         return update
 
 
-def failure_reason(exc: BaseException) -> str:
-    """What went wrong with the model, safe to show: never the error's own message."""
+#: A server's error message (lower case) that says what to fix, and the fix in our words.
+_KNOWN_FIXES = (
+    (
+        ("enable-auto-tool-choice", "tool-call-parser"),
+        "the vLLM server was started without tool calling (HTTP 400); restart it with "
+        "--enable-auto-tool-choice --tool-call-parser NAME (the parser for your model, "
+        "e.g. hermes, llama3_json or mistral)",
+    ),
+    (
+        ("--jinja",),
+        "the llama.cpp server needs --jinja for tool calls (HTTP 400); restart llama-server "
+        "with --jinja",
+    ),
+    (
+        (
+            "context length",
+            "context_length_exceeded",
+            "maximum context",
+            "context size",
+            "context window",
+        ),
+        "the conversation is longer than the model's context (HTTP 400); raise the server's "
+        "context (Ollama: OLLAMA_CONTEXT_LENGTH; llama.cpp: -c; vLLM: --max-model-len), or "
+        "lower SKILLCHECK_TOP_K or SKILLCHECK_MAX_TOKENS",
+    ),
+)
+
+
+def _server_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+        return f"{exc.message} {message}".lower()
+    return str(exc.message).lower()
+
+
+def failure_reason(exc: BaseException, settings: Settings | None = None) -> str:
+    """What went wrong with the model and how to fix it, safe to show.
+
+    Never the server's own message: a known one is recognised and said in our words
+    with its fix (vLLM without tool flags, llama.cpp without --jinja, a context
+    overflow, a base URL without /v1, an unknown model name).
+    """
     if isinstance(exc, openai.APITimeoutError):
         return "the request timed out"
     if isinstance(exc, openai.RateLimitError):
@@ -420,6 +462,22 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, openai.AuthenticationError):
         return "the API key was rejected (HTTP 401)"
     if isinstance(exc, openai.APIStatusError):
+        said = _server_message(exc)
+        for needles, fix in _KNOWN_FIXES:
+            if any(n in said for n in needles):
+                return fix
+        if exc.status_code == 404:
+            model = settings.model if settings is not None else "the model"
+            if "model" in said:
+                return (
+                    f"the server does not know the model {model} (HTTP 404); set "
+                    "SKILLCHECK_MODEL to a model it lists (skillcheck doctor shows them)"
+                )
+            base = settings.openai_base_url if settings is not None else None
+            return (
+                f"no chat endpoint at {base or 'the base URL'} (HTTP 404); OPENAI_BASE_URL "
+                "must end in /v1, e.g. http://localhost:11434/v1"
+            )
         return f"server error (HTTP {exc.status_code})"
     if isinstance(exc, openai.APIConnectionError):
         return "could not connect to the model server"
@@ -571,7 +629,7 @@ class LLMTurn:
         except TurnLimit as exc:
             raise ModelFailure(exc.reason, standalone, usage.usage()) from None
         except Exception as exc:  # the model failed after its retries: the assistant falls back
-            reason = failure_reason(exc)
+            reason = failure_reason(exc, self.settings)
             retried = isinstance(exc, openai.APITimeoutError | openai.APIConnectionError) or (
                 isinstance(exc, openai.APIStatusError)
                 and (exc.status_code == 429 or exc.status_code >= 500)

@@ -22,6 +22,8 @@ from tests.agent import stub
 from tests.agent.conftest import llm_settings, run
 from tests.agent.test_agent_engine import MEETS
 
+pytestmark = pytest.mark.usefixtures("every_persona")  # every server the stub speaks as
+
 SENTENCE = "A job counts when it is paid and 20 hours or more per week [1]."
 QUESTION = "How many hours a week must a job be to count?"
 

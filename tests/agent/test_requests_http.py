@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from langchain_core.messages import AIMessage
 
 from skillcheck.assistant import Assistant
@@ -23,6 +24,8 @@ from tests.agent import stub
 from tests.agent.conftest import llm_settings, run
 from tests.agent.fakes import call, scripted
 from tests.agent.test_agent_engine import MEETS
+
+pytestmark = pytest.mark.usefixtures("every_persona")  # every server the stub speaks as
 
 ANSWER = "A job counts at 20 hours or more a week [1]."
 
