@@ -135,3 +135,14 @@ def test_six_tool_calls_in_a_row_fall_back_at_the_cap(
     ran = [e for e in events[:fell] if isinstance(e, ToolResult) and e.name == "assess_eligibility"]
     assert len(ran) == 4
     assert done.eligibility is None  # the offline answer does not claim the model's runs
+
+
+def test_openai_itself_gets_max_completion_tokens(agent_home: Path) -> None:
+    from langchain_core.messages import HumanMessage
+
+    from skillcheck.agent import build_chat_model
+    from skillcheck.config import Settings
+
+    model = build_chat_model(Settings(home=agent_home, openai_api_key="x", max_tokens=321))
+    payload = model._get_request_payload([HumanMessage("hi")])  # type: ignore[attr-defined]
+    assert payload["max_completion_tokens"] == 321 and "max_tokens" not in payload
