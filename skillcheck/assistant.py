@@ -104,7 +104,7 @@ class Assistant:
             log.warning("model call failed, answering offline: %s", failure.reason)
             notice = Notice(
                 FALLBACK,
-                f"The language model could not answer ({failure.reason}): this is the "
+                f"The language model could not answer: {failure.reason}. This is the "
                 "offline answer, from the sources.",
             )
             yield notice

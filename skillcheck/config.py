@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     model: str = "gpt-4o-mini"
     llm_timeout: float = Field(default=30.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
+    turn_timeout: float = Field(default=60.0, gt=0, le=3600)
+    max_tokens: int = Field(default=800, ge=16, le=32768)
+    max_tool_calls: int = Field(default=4, ge=1, le=20)
     offline: bool = False
 
     @field_validator("chroma_port", mode="before")

@@ -10,6 +10,7 @@ marker that names a passage is kept, any other is removed and recorded.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -128,25 +129,32 @@ _PARTIAL = re.compile(r"\[[\d,\s]*\Z")
 
 
 class CitationRegistry:
-    """The passages retrieved in one turn, numbered from 1 in the order first seen."""
+    """The passages retrieved in one turn, numbered from 1 in the order first seen.
+
+    Safe for the parallel tool calls of one model reply (the agent runs them in
+    threads): numbering is done under a lock, so no two passages share a number.
+    """
 
     def __init__(self) -> None:
         self._by_chunk: dict[str, Passage] = {}
+        self._lock = threading.Lock()
 
     def add(self, chunks: list[Chunk]) -> list[Passage]:
         """Number ``chunks`` (reusing numbers of passages already seen); their passages."""
         out = []
-        for chunk in chunks:
-            known = self._by_chunk.get(chunk.id)
-            if known is None:
-                known = Passage.of(chunk, len(self._by_chunk) + 1)
-                self._by_chunk[chunk.id] = known
-            out.append(known)
+        with self._lock:
+            for chunk in chunks:
+                known = self._by_chunk.get(chunk.id)
+                if known is None:
+                    known = Passage.of(chunk, len(self._by_chunk) + 1)
+                    self._by_chunk[chunk.id] = known
+                out.append(known)
         return out
 
     def highlight(self, chunk_id: str, spans: list[Span]) -> None:
         """Mark ``spans`` (source offsets) of a numbered passage as quoted by the answer."""
-        self._by_chunk[chunk_id] = self._by_chunk[chunk_id].with_highlights(spans)
+        with self._lock:
+            self._by_chunk[chunk_id] = self._by_chunk[chunk_id].with_highlights(spans)
 
     def number_of(self, chunk_id: str) -> int | None:
         """The number of a passage of this turn, or None."""

@@ -59,6 +59,7 @@ class SentenceRelease:
     instructions: str
     engine: Callable[[], tuple[str, str] | None]
     asked: bool = False
+    allowed: str = ""  # what the instructions ask the model to say: never a leak
     released: str = ""
     withheld: bool = False
     replaced: list[Replaced] = field(default_factory=list)
@@ -87,6 +88,14 @@ class SentenceRelease:
         out = self._check(unit, final=True) if unit else ""
         out += self._release_pending()
         return out
+
+    def paragraph_break(self) -> str:
+        """Ends the paragraph released so far (text the model said before a tool call)."""
+        if not self.released.strip() or self.released.endswith("\n\n") or self.withheld:
+            return ""
+        brk = "\n" if self.released.endswith("\n") else "\n\n"
+        self.released += brk
+        return brk
 
     def _cut(self) -> int | None:
         buf = self._masked(self._buffer)
@@ -129,7 +138,7 @@ class SentenceRelease:
         unit = self._masked(unit, final)
         if not unit.strip():
             return self._emit(unit, held=bool(self._pending))
-        if leaks(self.released + self._pending + unit, self.instructions):
+        if leaks(self.released + self._pending + unit, self.instructions, allowed=self.allowed):
             self.withheld = True
             self._buffer = self._pending = ""
             return ""

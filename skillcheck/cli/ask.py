@@ -17,19 +17,32 @@ from skillcheck.assistant import Assistant
 from skillcheck.cli.text import check_utf8, tolerant_stdin
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError, UserInputError
-from skillcheck.events import Done, Error, Event, Token
+from skillcheck.events import Done, Error, Event, Notice, Token
 from skillcheck.passages import markers
 from skillcheck.quotes import sources_list
 from skillcheck.retrieval import open_retriever, validate_query
 
 
 def collect(events: Iterator[Event], on_token: Callable[[str], None] | None = None) -> Done:
-    """Run a turn to its ``Done``; an ``Error`` with no answer is raised as one line."""
+    """Run a turn to its ``Done``; an ``Error`` with no answer is raised as one line.
+
+    When the model fails after some of its text was streamed, the fallback notice is
+    printed at once, between that text and the offline answer, so the model's part
+    never reads as a complete answer.
+    """
     error: str | None = None
     done: Done | None = None
+    streamed = False
     for event in events:
         if isinstance(event, Token) and on_token is not None:
             on_token(event.text)
+            streamed = True
+        elif isinstance(event, Notice) and event.kind == "fallback" and on_token is not None:
+            if streamed:
+                on_token("\n")
+            sys.stdout.flush()
+            sys.stderr.write(f"note: {event.text}\n")
+            sys.stderr.flush()
         elif isinstance(event, Error):
             error = event.message
         elif isinstance(event, Done):
@@ -53,7 +66,7 @@ def sources_after(done: Done) -> str:
 
 def _print_notices(done: Done) -> None:
     for notice in done.notices:
-        if notice.kind != "offline":
+        if notice.kind not in ("offline", "fallback"):  # a fallback is said as it happens
             sys.stderr.write(f"note: {notice.text}\n")
 
 

@@ -32,6 +32,9 @@ def _show(event: Event, out: TextIO, err: TextIO) -> None:
     elif isinstance(event, ToolStart) and event.name != "search_sources":
         err.write(f"[running {event.name}]\n")
     elif isinstance(event, Notice) and event.kind != "offline":
+        if event.kind == "fallback":  # the model's text so far ends here, on its own line
+            out.write("\n")
+            out.flush()
         err.write(f"note: {event.text}\n")
     elif isinstance(event, Error):
         err.write(f"error: {event.message}\n")

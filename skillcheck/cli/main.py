@@ -52,6 +52,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return run_eval(args)
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from skillcheck.cli.doctor import run_doctor
+
+    return run_doctor(args)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -110,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="with --answers: a row per question")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_eval)
+
+    p = sub.add_parser(
+        "doctor", help="check the configured model server; each failure with its fix"
+    )
+    p.set_defaults(func=_cmd_doctor)
 
     p = sub.add_parser(
         "assess", help="check a profile against the 149212 criteria (JSON in, JSON out)"

@@ -12,6 +12,8 @@ import pytest
 from skillcheck.config import Settings, get_settings
 from skillcheck.events import Done, Event
 from skillcheck.retrieval import Retriever, open_retriever
+from tests.agent import stub
+from tests.agent.stub import WORKING_PERSONAS
 
 SECRET_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SKILLCHECK_OPENAI_API_KEY", "CHROMA_HOST")
 FAKE_KEY = "sk-test-DO-NOT-LEAK-5f3a9c"
@@ -43,6 +45,14 @@ def _every_answer_cites_only_retrieved_passages(monkeypatch: pytest.MonkeyPatch)
             yield event
 
     monkeypatch.setattr(Assistant, "stream", checked)
+
+
+@pytest.fixture(params=WORKING_PERSONAS)
+def every_persona(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The stub speaks as each server whose quirks it knows (``stub.PERSONAS``), in turn."""
+    persona = str(request.param)
+    monkeypatch.setattr(stub, "DEFAULT_PERSONA", persona)
+    return persona
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,11 @@ from pydantic import Field
 
 
 class ScriptedModel(FakeMessagesListChatModel):
-    """Answers with ``responses`` in order (never cycling) and records what it was sent."""
+    """Answers with ``responses`` in order (never cycling) and records what it was sent.
+
+    Each reply ends with the ``finish_reason`` a server would send ("tool_calls" or
+    "stop") unless its ``response_metadata`` already names one.
+    """
 
     seen: list[list[BaseMessage]] = Field(default_factory=list)
 
@@ -35,7 +39,12 @@ class ScriptedModel(FakeMessagesListChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=self._next(messages))])
+        message = self._next(messages)
+        if isinstance(message, AIMessage):
+            message = message.model_copy(
+                update={"response_metadata": {**_finish(message), **message.response_metadata}}
+            )
+        return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(
         self,
@@ -67,10 +76,17 @@ class ScriptedModel(FakeMessagesListChatModel):
                 usage_metadata={"input_tokens": 10, "output_tokens": 5, "total_tokens": 15}
                 if last
                 else None,
+                response_metadata={**_finish(response), **response.response_metadata}
+                if last
+                else {},
             )
             if run_manager and piece:
                 run_manager.on_llm_new_token(piece, chunk=ChatGenerationChunk(message=chunk))
             yield ChatGenerationChunk(message=chunk)
+
+
+def _finish(message: AIMessage) -> dict[str, Any]:
+    return {"finish_reason": "tool_calls" if message.tool_calls else "stop"}
 
 
 def _json(args: dict[str, Any]) -> str:

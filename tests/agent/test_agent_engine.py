@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 from langchain_core.messages import AIMessage, ToolMessage
 
 from skillcheck import rules
@@ -48,8 +51,12 @@ def test_the_real_engine_decides_and_its_output_is_the_artifact(
         )
     )
     result = next(e for e in events if isinstance(e, ToolResult) and e.name == "assess_eligibility")
-    assert isinstance(result.artifact, EligibilityRun) and result.artifact.profile == MEETS
-    assert result.artifact.result == rules.assess(MEETS)
+    assert isinstance(result.artifact, EligibilityRun)
+    profile = result.artifact.profile
+    # the model's relevance and application date are dropped: the engine decides them
+    assert "application_date" not in profile and "relevance" not in profile["employment"][0]
+    assert profile["employment"][0]["title"] == JOB["title"]
+    assert result.artifact.result == rules.assess(profile)
     assert (
         done.eligibility == result.artifact and done.eligibility.result.outcome == "meets_criteria"
     )
@@ -74,7 +81,7 @@ def test_experience_without_a_diploma_is_does_not_meet_whatever_the_model_says(
     assert "does not meet the published criteria" in done.answer
 
 
-def test_the_engine_schema_is_the_tool_schema_and_its_errors_reach_the_model(
+def test_the_tool_schema_asks_only_for_stated_facts_and_its_errors_reach_the_model(
     settings: Settings, retriever: Retriever
 ) -> None:
     missing_end = {
@@ -93,4 +100,38 @@ def test_the_engine_schema_is_the_tool_schema_and_its_errors_reach_the_model(
     assert done.eligibility is not None and done.eligibility.result.outcome == "meets_criteria"
     tools = build_tools(retriever, TurnState(), 4, settings.prompts_dir)
     assert tools[1].name == "assess_eligibility"
-    assert tools[1].args_schema == rules.input_schema()
+    schema = tools[1].args_schema
+    assert isinstance(schema, dict)
+    text = json.dumps(schema)
+    for decided in ("relevance", "highly_relevant", "application_date"):
+        assert decided not in text
+    job = schema["$defs"]["StatedJob"]
+    assert "hours_per_week" not in job["required"] and "paid" not in job["required"]
+    assert {"type": "null"} in job["properties"]["hours_per_week"]["anyOf"]
+
+
+def test_unstated_hours_or_pay_need_more_information_and_the_engine_does_not_guess(
+    settings: Settings, retriever: Retriever
+) -> None:
+    job = {"title": "CX Manager", "start": "2019-01-01", "end": None}
+    vague = {"qualifications": [DIPLOMA], "employment": [job]}
+    model = scripted(call("assess_eligibility", vague), AIMessage("How many hours a week? [1]"))
+    events, done = run(Assistant(settings, retriever, model).stream("Am I eligible?"))
+    told = str(model.seen[1][-1].content)
+    assert told.startswith("needs_more_information")
+    assert "hours per week of job 1 (CX Manager)" in told and "whether job 1" in told
+    assert done.eligibility is None and done.needs_eligibility_form
+    ran = next(e for e in events if isinstance(e, ToolResult) and e.name == "assess_eligibility")
+    assert ran.artifact is None and ran.error is None
+
+
+def test_the_model_reads_a_short_summary_and_todays_date(
+    settings: Settings, retriever: Retriever
+) -> None:
+    model = scripted(call("assess_eligibility", MEETS), AIMessage("The check has run [1]."))
+    run(Assistant(settings, retriever, model).stream("Am I eligible?"))
+    told = str(model.seen[1][-1].content)
+    assert told.startswith("outcome: meets_criteria (route 1)") and len(told) <= 1500
+    assert "next step:" in told or "route 1" in told
+    system = str(model.seen[0][0].content)
+    assert f"Today's date is {date.today().isoformat()}." in system

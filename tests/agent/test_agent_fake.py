@@ -27,7 +27,13 @@ from skillcheck.rules import TitleMatch
 from tests.agent.conftest import assert_markers_map, run
 from tests.agent.fakes import call, scripted
 
-JOB = {"start": "2019-01-01", "end": None, "hours_per_week": 38, "paid": True}
+JOB = {
+    "title": "Customer Experience Manager",
+    "start": "2019-01-01",
+    "end": None,
+    "hours_per_week": 38,
+    "paid": True,
+}
 PROFILE = {
     "application_date": "2026-11-22",
     "qualifications": [
@@ -88,7 +94,9 @@ def test_an_eligibility_question_runs_the_engine_and_carries_its_result(
     assert starts[1].args == PROFILE
     result = [e for e in events if isinstance(e, ToolResult) and e.name == "assess_eligibility"]
     run_ = result[0].artifact
-    assert isinstance(run_, EligibilityRun) and run_.profile == PROFILE
+    assert isinstance(run_, EligibilityRun)
+    assert "application_date" not in run_.profile  # the engine's to decide: dropped
+    assert [j["start"] for j in run_.profile["employment"]] == [JOB["start"]]
     assert run_.result.outcome == "meets_criteria" and run_.result.pathway == 1
     assert done.eligibility == result[0].artifact
     assert "correction" not in kinds(done.notices) and not done.needs_eligibility_form
@@ -260,11 +268,30 @@ def test_a_bad_tool_call_corrected_by_the_model_runs_the_engine(
     assert "tool_error" not in kinds(done.notices)
 
 
-def test_the_agent_loop_is_bounded(settings: Settings, retriever: Retriever) -> None:
+def test_a_tool_loop_stops_at_the_tool_call_cap_and_falls_back(
+    settings: Settings, retriever: Retriever
+) -> None:
     loops = [call("search_sources", {"query": f"hours {i}"}, f"c{i}") for i in range(10)]
     model = scripted(*loops)
-    _, done = run(Assistant(settings, retriever, model).stream("Hours?"))
-    assert model.i == MAX_MODEL_CALLS and "limit" in kinds(done.notices)
+    events, done = run(Assistant(settings, retriever, model).stream("Hours?"))
+    assert model.i == settings.max_tool_calls + 1  # the call past the cap is never run
+    fell = next(i for i, e in enumerate(events) if isinstance(e, Notice) and e.kind == "fallback")
+    ran = [e for e in events[:fell] if isinstance(e, ToolResult) and e.name == "search_sources"]
+    assert len(ran) == 1 + settings.max_tool_calls  # our pre-search, then the capped calls
+    assert done.mode == "offline" and "20 hours" in done.answer
+    fallback = next(n for n in done.notices if n.kind == "fallback")
+    assert "called tools 5 times" in fallback.text and "SKILLCHECK_MAX_TOOL_CALLS" in fallback.text
+
+
+def test_the_agent_loop_is_bounded_by_model_calls_too(
+    settings: Settings, retriever: Retriever
+) -> None:
+    loops = [call("search_sources", {"query": f"hours {i}"}, f"c{i}") for i in range(10)]
+    model = scripted(*loops)
+    roomy = settings.model_copy(update={"max_tool_calls": 20})
+    _, done = run(Assistant(roomy, retriever, model).stream("Hours?"))
+    assert model.i == MAX_MODEL_CALLS and done.mode == "offline"
+    assert "model calls" in next(n.text for n in done.notices if n.kind == "fallback")
 
 
 def test_lookup_title_returns_the_engine_match(settings: Settings, retriever: Retriever) -> None:

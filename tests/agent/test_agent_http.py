@@ -18,6 +18,8 @@ from tests.agent import stub
 from tests.agent.conftest import FAKE_KEY, assert_markers_map, llm_settings, run
 from tests.agent.test_agent_engine import MEETS
 
+pytestmark = pytest.mark.usefixtures("every_persona")  # every server the stub speaks as
+
 
 def test_a_normal_non_streamed_answer(agent_home: Path) -> None:
     with stub.serve(stub.text("Do part-time jobs count for 149212?")) as server:

@@ -17,6 +17,8 @@ from tests.agent import stub
 from tests.agent.conftest import FAKE_KEY
 from tests.agent.test_agent_engine import MEETS
 
+pytestmark = pytest.mark.usefixtures("every_persona")  # every server the stub speaks as
+
 
 def _use_model(monkeypatch: pytest.MonkeyPatch, home: Path, base_url: str) -> None:
     monkeypatch.setenv("SKILLCHECK_HOME", str(home))

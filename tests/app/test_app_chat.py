@@ -164,7 +164,7 @@ def test_a_failing_model_shows_a_notice_and_the_offline_answer(
     assert "half an answer" not in answer["content"]
     assert "20 hours or more per week" in answer["content"]
     assert any(n["kind"] == "fallback" for n in answer["notices"])
-    assert "could not answer (unexpected error (RuntimeError))" in _html(at)
+    assert "could not answer: unexpected error (RuntimeError)." in _html(at)
 
 
 def test_what_the_chat_understood_arrives_in_the_form() -> None:

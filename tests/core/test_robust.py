@@ -19,6 +19,10 @@ BAD_SETTINGS = [
     ({}, "SKILLCHECK_TOP_K=0\n", "SKILLCHECK_TOP_K=0 (in .env) must be at least 1"),
     ({"SKILLCHECK_LLM_TIMEOUT": "-1"}, "", "SKILLCHECK_LLM_TIMEOUT=-1 must be greater than 0"),
     ({"SKILLCHECK_EMBEDDINGS": "bert"}, "", "SKILLCHECK_EMBEDDINGS=bert should be 'local' or"),
+    ({"SKILLCHECK_TURN_TIMEOUT": "abc"}, "", "SKILLCHECK_TURN_TIMEOUT=abc is not a number"),
+    ({"SKILLCHECK_TURN_TIMEOUT": "0"}, "", "SKILLCHECK_TURN_TIMEOUT=0 must be greater than 0"),
+    ({"SKILLCHECK_MAX_TOKENS": "5"}, "", "SKILLCHECK_MAX_TOKENS=5 must be at least 16"),
+    ({}, "SKILLCHECK_MAX_TOOL_CALLS=0\n", "SKILLCHECK_MAX_TOOL_CALLS=0 (in .env) must be at least"),
 ]
 COMMANDS = [["ask", "What hours count?"], ["chat"], ["ingest"], ["eval"]]
 

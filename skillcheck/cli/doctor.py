@@ -1,0 +1,204 @@
+"""``skillcheck doctor``: checks the configured model server, and says how to fix what fails.
+
+It runs, against the model the settings name (``OPENAI_BASE_URL``, ``SKILLCHECK_MODEL``):
+the server is reachable and lists the model; a plain question gets a cited answer
+with usage; an eligibility question makes a well-formed ``assess_eligibility`` call
+(the facts it states, dates and levels valid, nothing the engine decides); a
+follow-up after that tool turn is answered; an off-topic question is refused, not
+withheld; and the largest request's input tokens (the context used). Each turn is
+bounded by the usual settings. The result is a table, one check a row, each failure
+with its fix; the exit status is 0 when every check passes, else 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TextIO
+
+from skillcheck.assistant import Assistant
+from skillcheck.config import Settings, get_settings
+from skillcheck.events import Done, Event, ToolResult, ToolStart
+from skillcheck.history import Message
+from skillcheck.retrieval import open_retriever
+
+PLAIN = "How many hours a week must a job be to count?"
+ELIGIBILITY = (
+    "Am I eligible? I have a Bachelor of Business (Management), completed 2017-11-30. "
+    "I have been a Customer Service Manager since 2018-02-01, paid, 38 hours a week."
+)
+FOLLOW_UP = "And if that job were only 15 hours a week?"
+OFF_TOPIC = "What will the weather be in Paris tomorrow?"
+NO_KEY_FIX = (
+    "set OPENAI_API_KEY (any value, e.g. 'local', for Ollama, vLLM or llama.cpp) and "
+    "OPENAI_BASE_URL (ending in /v1) for a local server"
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of the table: what was checked, whether it passed, what was seen or to fix."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def _turn(assistant: Assistant, question: str, history: list[Message]) -> list[Event]:
+    return list(assistant.stream(question, history))
+
+
+def _done(events: list[Event]) -> Done:
+    return next(e for e in events if isinstance(e, Done))
+
+
+def _fell_back(done: Done) -> str | None:
+    return next((n.text for n in done.notices if n.kind == "fallback"), None)
+
+
+def _fix_of(done: Done) -> str:
+    text = _fell_back(done) or "the model gave no answer"
+    return re.sub(r"^The language model could not answer: |\. This is the offline.*$", "", text)
+
+
+def _reachable(settings: Settings) -> Iterator[Check]:
+    import openai
+
+    key = settings.openai_api_key
+    client = openai.OpenAI(
+        api_key=key.get_secret_value() if key is not None else "none",
+        base_url=settings.openai_base_url,
+        timeout=min(settings.llm_timeout, 15.0),
+        max_retries=0,
+    )
+    where = settings.openai_base_url or "https://api.openai.com/v1"
+    try:
+        ids = [m.id for m in client.models.list()]
+    except openai.NotFoundError:
+        yield Check(
+            "reachable", False, f"{where}: no /models (HTTP 404); OPENAI_BASE_URL must end in /v1"
+        )
+        return
+    except openai.AuthenticationError:
+        yield Check("reachable", False, f"{where}: the API key was rejected (HTTP 401)")
+        return
+    except openai.APIError as exc:
+        yield Check(
+            "reachable",
+            False,
+            f"{where}: {type(exc).__name__}; is the server running, and is OPENAI_BASE_URL "
+            "its address with /v1?",
+        )
+        return
+    yield Check("reachable", True, where)
+    if settings.model in ids:
+        yield Check("model listed", True, settings.model)
+    else:
+        shown = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "") or "none"
+        yield Check(
+            "model listed",
+            False,
+            f"{settings.model} is not among the server's models ({shown}); set SKILLCHECK_MODEL",
+        )
+
+
+def run_checks(settings: Settings, assistant: Assistant) -> Iterator[Check]:
+    """The checks, in order, each as soon as it is done."""
+    yield from _reachable(settings)
+    largest = 0
+
+    plain = _turn(assistant, PLAIN, [])
+    done = _done(plain)
+    largest = max(largest, done.usage.input_tokens // max(1, done.usage.llm_calls))
+    cited = bool(re.search(r"\[\d+\]", done.answer))
+    if done.mode != "llm":
+        yield Check("plain cited answer", False, _fix_of(done))
+    elif not cited:
+        yield Check("plain cited answer", False, "the answer cites no passage; try a larger model")
+    else:
+        usage = done.usage
+        yield Check(
+            "plain cited answer",
+            usage.total_tokens > 0,
+            f"{len(done.answer)} characters, {usage.input_tokens} tokens in, "
+            f"{usage.output_tokens} out"
+            if usage.total_tokens
+            else "no usage reported (the server ignores stream_options.include_usage)",
+        )
+
+    events = _turn(assistant, ELIGIBILITY, [])
+    done = _done(events)
+    largest = max(largest, done.usage.input_tokens // max(1, done.usage.llm_calls))
+    calls = [e for e in events if isinstance(e, ToolStart) and e.name == "assess_eligibility"]
+    ran = [e for e in events if isinstance(e, ToolResult) and e.name == "assess_eligibility"]
+    if done.mode != "llm":
+        yield Check("eligibility tool call", False, _fix_of(done))
+    elif not calls:
+        yield Check(
+            "eligibility tool call",
+            False,
+            "the model did not call assess_eligibility; use a model that supports tool calls",
+        )
+    elif any(r.error for r in ran):
+        bad = next(r.error for r in ran if r.error)
+        yield Check("eligibility tool call", False, f"invalid arguments: {str(bad)[:120]}")
+    else:
+        outcome = done.eligibility.result.outcome if done.eligibility else "not run"
+        yield Check("eligibility tool call", True, f"well-formed; the engine says {outcome}")
+
+    history = [Message("user", ELIGIBILITY), Message("assistant", done.answer)]
+    follow = _done(_turn(assistant, FOLLOW_UP, history))
+    largest = max(largest, follow.usage.input_tokens // max(1, follow.usage.llm_calls))
+    yield Check(
+        "follow-up after a tool turn",
+        follow.mode == "llm" and bool(follow.answer.strip()),
+        f"{len(follow.answer)} characters" if follow.mode == "llm" else _fix_of(follow),
+    )
+
+    off = _done(_turn(assistant, OFF_TOPIC, []))
+    kinds = {n.kind for n in off.notices}
+    if off.mode != "llm":
+        yield Check("off-topic question", False, _fix_of(off))
+    else:
+        yield Check(
+            "off-topic question",
+            "withheld" not in kinds,
+            "refused" if "withheld" not in kinds else "the refusal was withheld as a leak",
+        )
+
+    yield Check(
+        "context used",
+        largest > 0,
+        f"about {largest} input tokens a request (the largest turn's average), plus up to "
+        f"{settings.max_tokens} for the answer (SKILLCHECK_MAX_TOKENS): the server's "
+        "context must hold both"
+        if largest
+        else "no usage reported: the context used is unknown",
+    )
+
+
+def print_table(checks: Iterator[Check], out: TextIO) -> bool:
+    """Print the checks as a table as they come; True when all passed."""
+    width = 28
+    out.write(f"{'check':{width}} {'result':6}  detail / fix\n")
+    out.write(f"{'-' * width} {'-' * 6}  {'-' * 40}\n")
+    ok = True
+    for check in checks:
+        ok = ok and check.ok
+        out.write(f"{check.name:{width}} {'ok' if check.ok else 'FAIL':6}  {check.detail}\n")
+        out.flush()
+    return ok
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    """Run the ``doctor`` command; 0 when every check passes, else 1."""
+    settings = get_settings()
+    if not settings.llm_configured:
+        print_table(iter([Check("model configured", False, NO_KEY_FIX)]), sys.stdout)
+        return 1
+    assistant = Assistant(settings, open_retriever(settings))
+    sys.stdout.write(f"skillcheck doctor: {assistant.label}\n")
+    return 0 if print_table(run_checks(settings, assistant), sys.stdout) else 1
