@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=30.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     offline: bool = False
+    #: How long a build waits for another build of the same store before giving up.
+    build_wait_seconds: float = Field(default=300.0, ge=0, le=86400)
+    #: A server build lease's life; its holder renews it every third of that while it builds.
+    build_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
 
     @field_validator("chroma_port", mode="before")
     @classmethod
