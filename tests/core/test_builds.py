@@ -323,3 +323,53 @@ def test_a_long_lived_retriever_on_a_server_sees_a_reingest(
     assert any(OLD_HOURS in h.chunk.text for h in retriever.search("hours a week", 4))
     _reingest_elsewhere(server_env, _changed_corpus(tmp_path))
     _assert_sees_the_new_text(retriever, before)
+
+
+_READER = (
+    "import sys\n"
+    "from skillcheck.config import get_settings\n"
+    "from skillcheck.retrieval import open_retriever\n"
+    "r = open_retriever(get_settings(), build=False)\n"
+    "def show():\n"
+    "    hits = r.search('How many hours a week must I work?', 4)\n"
+    "    text = ' '.join(h.chunk.text for h in hits)\n"
+    f"    print(r.build, {NEW_HOURS!r} in text, {OLD_HOURS!r} in text, flush=True)\n"
+    "show()\n"
+    "sys.stdin.readline()\n"
+    "show()\n"
+)
+
+
+@pytest.mark.chroma_server
+def test_two_running_instances_see_a_reingest_on_the_server_without_restart(
+    server_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Two long-lived processes (as two app instances or chats) over one `chroma run`."""
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _READER],
+            cwd=REPO,
+            env=server_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    try:
+        firsts = []
+        for reader in readers:
+            assert reader.stdout is not None
+            firsts.append(reader.stdout.readline().split())
+        assert all(first[1:] == ["False", "True"] for first in firsts), firsts
+        _reingest_elsewhere(server_env, _changed_corpus(tmp_path))
+        for reader, first in zip(readers, firsts, strict=True):
+            out, err = reader.communicate("\n", timeout=PROC_TIMEOUT)
+            assert reader.returncode == 0, err
+            build, new, old = out.split()
+            assert (new, old) == ("True", "False"), out
+            assert build != first[0]
+    finally:
+        for reader in readers:
+            _kill(reader)
