@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=800, ge=16, le=32768)
     max_tool_calls: int = Field(default=4, ge=1, le=20)
     offline: bool = False
+    #: How long a build waits for another build of the same store before giving up.
+    build_wait_seconds: float = Field(default=300.0, ge=0, le=86400)
+    #: A server build lease's life; its holder renews it every third of that while it builds.
+    build_lease_seconds: float = Field(default=60.0, ge=1, le=3600)
 
     @field_validator("chroma_port", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from skillcheck.config import Settings
-from skillcheck.corpus import build_chunks
+from skillcheck.corpus import Chunk, build_chunks
 from skillcheck.embeddings import Embedder, get_embedder
 from skillcheck.errors import StoreError
 from skillcheck.store import Store, disk_full, fingerprint, records_for
@@ -82,8 +82,6 @@ def _ingest(
     force: bool = False,
     progress: bool = True,
 ) -> IngestSummary:
-    from tqdm import tqdm
-
     started = time.perf_counter()
     chunks = build_chunks(settings.corpus_dir)  # a corpus error stops here, nothing written
     embedder = embedder or get_embedder(settings)
@@ -91,9 +89,31 @@ def _ingest(
     fp = fingerprint(chunks, embedder.model_id)
     sources = len({c.source_id for c in chunks})
     if store.is_current(fp) and not force:
-        return IngestSummary(
-            False, len(chunks), sources, store.active_name() or "", embedder.model_id, 0.0
-        )
+        return _unchanged(chunks, sources, store, embedder)
+    with store.building():  # one build at a time; the one we waited for may have done ours
+        if store.is_current(fp) and not force:
+            return _unchanged(chunks, sources, store, embedder)
+        return _build(chunks, sources, store, embedder, fp, started, progress)
+
+
+def _unchanged(
+    chunks: list[Chunk], sources: int, store: Store, embedder: Embedder
+) -> IngestSummary:
+    name = store.active_name() or ""
+    return IngestSummary(False, len(chunks), sources, name, embedder.model_id, 0.0)
+
+
+def _build(
+    chunks: list[Chunk],
+    sources: int,
+    store: Store,
+    embedder: Embedder,
+    fp: str,
+    started: float,
+    progress: bool,
+) -> IngestSummary:
+    from tqdm import tqdm
+
     records = records_for(chunks)
     bar = tqdm(
         total=2 * len(records),

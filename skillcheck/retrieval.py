@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import yaml
 from skillcheck.config import Settings
 from skillcheck.corpus import Chunk
 from skillcheck.embeddings import Embedder, get_embedder
-from skillcheck.errors import CorpusError, UserInputError
+from skillcheck.errors import CorpusError, StoreError, UserInputError
 from skillcheck.paths import DATA_DIR
 from skillcheck.store import Store
 
@@ -34,6 +35,8 @@ Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 2
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
+#: How many times opening the active build is tried when a newer build replaces it meanwhile.
+_OPEN_TRIES = 3
 _TOKEN = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     (
@@ -154,33 +157,104 @@ def validate_query(question: str, top_k: int) -> str:
     return q
 
 
+@dataclass(frozen=True)
+class _Build:
+    """One build's chunks and lexical index, swapped in whole when a newer build is active."""
+
+    name: str
+    chunks: list[Chunk]
+    by_id: dict[str, int]
+    bm25: BM25
+
+
 class Retriever:
-    """Dense + BM25 retrieval over the store's active build, fused with RRF."""
+    """Dense + BM25 retrieval over the store's active build, fused with RRF.
+
+    A long-lived retriever (the app, ``chat``) stays fresh: each search first reads the
+    store's pointer (one small read) and, when another process made a newer build
+    active, reopens that build before answering. Dense hits and the chunk list always
+    come from the same build.
+    """
 
     def __init__(self, store: Store, embedder: Embedder):
-        store.check_model(embedder.model_id)
         self.store = store
         self.embedder = embedder
-        self.chunks = store.chunks()
-        self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
-        self.bm25 = BM25([c.embed_text for c in self.chunks])
         self.lexicon = Lexicon()
+        self._reopening = threading.Lock()
+        self._build = self._open()
+
+    def _open(self) -> _Build:
+        """The active build, read whole (tried again if it is replaced while being read)."""
+        for attempt in range(_OPEN_TRIES):
+            name = self.store.active_name()
+            try:
+                self.store.check_model(self.embedder.model_id)
+                chunks = self.store.chunks(build=name)
+            except StoreError:
+                if attempt + 1 == _OPEN_TRIES or self.store.pointer() == name:
+                    raise
+                continue  # that build was dropped by a newer one meanwhile
+            by_id = {c.id: i for i, c in enumerate(chunks)}
+            return _Build(name or "", chunks, by_id, BM25([c.embed_text for c in chunks]))
+        raise StoreError("internal: unreachable")  # pragma: no cover
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """The chunks of the build this retriever answers from."""
+        return self._build.chunks
+
+    @property
+    def bm25(self) -> BM25:
+        """The lexical index of that build."""
+        return self._build.bm25
+
+    @property
+    def build(self) -> str:
+        """The name of the build this retriever answers from."""
+        return self._build.name
+
+    def refresh(self, *, force: bool = False) -> _Build:
+        """The current build: reopened when the store's pointer names another one."""
+        current = self._build
+        if force or self.store.pointer() != current.name:
+            with self._reopening:
+                if self._build is current:
+                    self._build = self._open()
+        return self._build
+
+    def _dense(self, build: _Build, q: str, pool: int) -> tuple[_Build, list[tuple[int, float]]]:
+        """Dense hits from ``build``; if it was dropped or lacks a hit's chunk, reopen once."""
+        vector = self.embedder.embed_query(q)
+        for attempt in range(2):
+            try:
+                hits = self.store.query(vector, pool, build=build.name)
+            except StoreError:
+                if attempt or self.store.pointer() == build.name:
+                    raise
+                build = self.refresh(force=True)
+                continue
+            unknown = [h.chunk_id for h in hits if h.chunk_id not in build.by_id]
+            if not unknown:
+                return build, [(build.by_id[h.chunk_id], h.similarity) for h in hits]
+            if attempt:
+                raise StoreError(
+                    f"the store's build {build.name} has vectors for {len(unknown)} chunk(s) "
+                    f"it does not hold (e.g. {unknown[0]}): run `skillcheck ingest --force`"
+                )
+            build = self.refresh(force=True)
+        raise StoreError("internal: unreachable")  # pragma: no cover
 
     def search(self, question: str, k: int = 4, mode: Mode = "hybrid") -> list[Hit]:
-        """The ``k`` best chunks for ``question``."""
+        """The ``k`` best chunks for ``question``, from the newest active build."""
         q = validate_query(question, k)
+        build = self.refresh()
         pool = max(20, 4 * k)
         dense: list[tuple[int, float]] = []
         sparse: list[tuple[int, float]] = []
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_query(q)
-            dense = [
-                (self._by_id[h.chunk_id], h.similarity)
-                for h in self.store.query(vector, pool)
-                if h.chunk_id in self._by_id
-            ]
+            build, dense = self._dense(build, q, pool)
         if mode in ("hybrid", "bm25"):
-            sparse = self.bm25.top(q, pool, self.lexicon.expand(q))
+            sparse = build.bm25.top(q, pool, self.lexicon.expand(q))
         fused: dict[int, float] = defaultdict(float)
         d_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse, 1)}
@@ -192,7 +266,7 @@ class Retriever:
         order = sorted(fused, key=lambda i: (-fused[i], d_rank.get(i, 10**9), i))[:k]
         return [
             Hit(
-                chunk=self.chunks[i],
+                chunk=build.chunks[i],
                 rank=rank,
                 score=fused[i],
                 dense_rank=d_rank.get(i),

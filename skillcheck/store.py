@@ -14,14 +14,16 @@ import errno
 import hashlib
 import json
 import re
+import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from skillcheck import build_lock, orphans
 from skillcheck.config import Settings
 from skillcheck.corpus import Chunk
 from skillcheck.embeddings import Vectors
@@ -31,6 +33,7 @@ SCHEMA_VERSION = 2
 #: How many nearest records to fetch per chunk wanted (a chunk may match via several units).
 _UNITS_PER_CHUNK = 4
 _POINTER_SUFFIX = "active"
+_LEASE_SUFFIX = "lease"
 _BATCH = 1000
 
 
@@ -99,6 +102,7 @@ class Store:
             if settings.chroma_host
             else str(settings.store_path)
         )
+        self._guard: build_lock.BuildGuard | None = None
 
     @staticmethod
     def _connect(settings: Settings) -> Any:
@@ -149,13 +153,22 @@ class Store:
         name = (pointer.metadata or {}).get("active")
         return name if isinstance(name, str) and name in names else None
 
+    def pointer(self) -> str | None:
+        """The name the pointer holds (one read; the collection may be gone already)."""
+        try:
+            pointer = self._client.get_collection(self._pointer_name, embedding_function=None)
+        except Exception:
+            return None
+        name = (pointer.metadata or {}).get("active")
+        return name if isinstance(name, str) else None
+
     def _set_active(self, name: str) -> None:
         pointer = self._client.get_or_create_collection(self._pointer_name, embedding_function=None)
         pointer.modify(metadata={"active": name, "switched_at": time.time()})
 
     # --- reading -----------------------------------------------------------------------
-    def _active(self) -> Any:
-        name = self.active_name()
+    def _active(self, build: str | None = None) -> Any:
+        name = build or self.active_name()
         if name is None:
             raise StoreError(f"no store at {self.location}: run `skillcheck ingest`")
         try:
@@ -191,9 +204,9 @@ class Store:
                 f"{embedding_model!r} is configured: run `skillcheck ingest` to rebuild it"
             )
 
-    def chunks(self) -> list[Chunk]:
-        """Every chunk of the active build (not its units), in a stable order."""
-        col = self._active()
+    def chunks(self, build: str | None = None) -> list[Chunk]:
+        """Every chunk of the active build, or of ``build`` (not its units), in a stable order."""
+        col = self._active(build)
         total = col.count()
         chunks: list[Chunk] = []
         for offset in range(0, total, 5000):
@@ -208,13 +221,14 @@ class Store:
         chunks.sort(key=lambda c: (c.source_id, c.start, c.id))
         return chunks
 
-    def query(self, vector: Vectors, n: int) -> list[DenseHit]:
+    def query(self, vector: Vectors, n: int, build: str | None = None) -> list[DenseHit]:
         """The ``n`` nearest chunks to ``vector``: a chunk scores its best record's cosine.
 
         A chunk is found through its own vector or through one of its units' (its
-        sentences and list items), whichever is nearer.
+        sentences and list items), whichever is nearer. ``build`` names the build to
+        ask (default: the active one).
         """
-        col = self._active()
+        col = self._active(build)
         total = col.count()
         if total <= 0 or n <= 0:
             return []
@@ -234,6 +248,40 @@ class Store:
         return [DenseHit(cid, sim) for cid, sim in ranked]
 
     # --- writing -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def building(self, say: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold this store's build lock (local) or lease (server) for the block.
+
+        Re-entrant for this ``Store``; another builder waits (saying so through ``say``,
+        stderr by default) up to ``SKILLCHECK_BUILD_WAIT_SECONDS``, then gets a
+        :class:`~skillcheck.build_lock.BuildBusyError`. See :mod:`skillcheck.build_lock`.
+        """
+        if self._guard is not None:
+            yield
+            return
+        say = say or _stderr
+        wait = self.settings.build_wait_seconds
+        guard: build_lock.BuildGuard
+        if self.settings.chroma_host:
+            guard = build_lock.Lease(
+                self._client,
+                f"{self.prefix}-{_LEASE_SUFFIX}",
+                ttl=self.settings.build_lease_seconds,
+                wait=wait,
+                where=self.location,
+                say=say,
+            )
+        else:
+            path = self.settings.store_path
+            lock = path.with_name(f"{path.name}.build-lock")
+            guard = build_lock.FileGuard(lock, wait=wait, where=self.location, say=say)
+        self._guard = guard
+        try:
+            yield
+        finally:
+            self._guard = None
+            guard.release()
+
     def is_current(self, fp: str) -> bool:
         """True when the active build already has this fingerprint."""
         name = self.active_name()
@@ -253,13 +301,26 @@ class Store:
         """Write a new collection, then make it active and drop older builds."""
         if len(records) != len(vectors):
             raise StoreError("internal: record and vector counts differ")
+        with self.building():
+            return self._build(records, vectors, embedding_model, fp, progress)
+
+    def _build(
+        self,
+        records: list[Record],
+        vectors: Vectors,
+        embedding_model: str,
+        fp: str,
+        progress: Callable[[int], None] | None,
+    ) -> str:
         chunks = [r.chunk for r in records if r.unit is None]
         name = f"{self.prefix}-{fp}-{uuid.uuid4().hex[:8]}"  # never the active one
         self._drop_old(keep=self.active_name())  # leftovers of failed builds: space back first
         try:
             self._write(name, records, vectors, embedding_model, fp, chunks, progress)
+            self._check_guard()  # a server lease lost meanwhile: switch nothing
         except BaseException as exc:
             self._forget(name)  # a failed build does not pile up; the active one still answers
+            self._check_guard()  # our collection deleted by the build that took over
             if disk_full(exc):
                 raise StoreError(
                     f"the disk is full: the new build could not be written to {self.location}; "
@@ -269,7 +330,13 @@ class Store:
             raise
         self._set_active(name)
         self._drop_old(keep=name)
+        if not self.settings.chroma_host:
+            orphans.remove_orphan_segments(self.settings.store_path)
         return name
+
+    def _check_guard(self) -> None:
+        if self._guard is not None:
+            self._guard.check()
 
     def _forget(self, name: str) -> None:
         """Delete collection ``name`` if it exists; a failure here must not hide the cause."""
@@ -327,6 +394,10 @@ class Store:
         for name in self._collection_names():
             if name.startswith(f"{self.prefix}-"):
                 self._client.delete_collection(name)
+
+
+def _stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
 
 
 @dataclass(frozen=True)
