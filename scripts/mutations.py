@@ -103,7 +103,9 @@ def run(mutation: Mutation, tree: Path) -> tuple[bool, str, float]:
         return True, "timed out (counted as killed)", time.perf_counter() - started
     finally:
         target.write_text(mutation.old, encoding="utf-8")
-    failed = [ln.split(" ")[1] for ln in proc.stdout.splitlines() if ln.startswith("FAILED ")]
+    failed = [
+        ln.split(" ")[1] for ln in proc.stdout.splitlines() if ln.startswith(("FAILED ", "ERROR "))
+    ]
     return (
         proc.returncode != 0,
         (failed[0] if failed else f"exit {proc.returncode}"),
