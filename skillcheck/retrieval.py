@@ -1,30 +1,40 @@
 """Hybrid retrieval: dense (Chroma) and BM25 over the same chunks, fused by reciprocal rank.
 
 Each :class:`Hit` carries its chunk (so its citation metadata) and the scores and
-ranks of both retrievers and of the fusion.
+ranks of both retrievers and of the fusion. The BM25 side is the build's own lexical
+index (:mod:`skillcheck.lexical`), built at ingest: opening a retriever reads no chunk,
+and a search fetches only the chunks it returns, by id.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cached_property
 from typing import Literal
-
-import numpy as np
-import numpy.typing as npt
-import yaml
 
 from skillcheck.config import Settings
 from skillcheck.corpus import Chunk
 from skillcheck.embeddings import Embedder, get_embedder
-from skillcheck.errors import CorpusError, UserInputError
-from skillcheck.paths import DATA_DIR
+from skillcheck.errors import UserInputError
+from skillcheck.lexical import EXPANSION_WEIGHT, Lexicon, tokenize
 from skillcheck.store import Store
+
+__all__ = [
+    "EXPANSION_WEIGHT",
+    "MAX_QUESTION_CHARS",
+    "MAX_TOP_K",
+    "RRF_K",
+    "Hit",
+    "Lexicon",
+    "Mode",
+    "Retriever",
+    "open_retriever",
+    "tokenize",
+    "validate_query",
+]
 
 Mode = Literal["hybrid", "dense", "bm25"]
 #: Reciprocal rank fusion constant. The usual 60 was set for long result lists; over a
@@ -34,97 +44,6 @@ Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 2
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
-_TOKEN = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    (
-        "a an and are as at be by can do does for from has have i if in is it its me my of on "
-        "or our so that the their them then there these they this to was we were what when "
-        "which who will with would you your"
-    ).split()
-)
-
-
-LEXICON_PATH = DATA_DIR / "lexicon.yaml"
-#: BM25 weight of a word the lexicon added, relative to a word the user typed.
-EXPANSION_WEIGHT = 0.5
-
-
-class Lexicon:
-    """Applicants' words -> the pages' words (``skillcheck/data/lexicon.yaml``)."""
-
-    def __init__(self, path: Path = LEXICON_PATH):
-        try:
-            raw = yaml.safe_load(path.read_text("utf-8"))
-            entries = [(list(e["when"]), str(e["add"])) for e in raw["entries"]]
-        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-            raise CorpusError(f"{path}: unreadable lexicon ({exc.__class__.__name__})") from None
-        self._rules = [
-            (re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in when) + r")(?!\w)", re.I), add)
-            for when, add in entries
-        ]
-
-    def expand(self, query: str) -> str:
-        """The pages' words for the everyday words in ``query`` (may be empty)."""
-        return " ".join(add for pattern, add in self._rules if pattern.search(query))
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens, stop words dropped, plural and -ing endings folded."""
-    out = []
-    for tok in _TOKEN.findall(text.lower()):
-        if tok in _STOP:
-            continue
-        if len(tok) > 4 and tok.endswith("ies"):
-            tok = tok[:-3] + "y"
-        elif len(tok) > 5 and tok.endswith("ing"):
-            tok = tok[:-3]
-        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss"):
-            tok = tok[:-1]
-        out.append(tok)
-    return out
-
-
-class BM25:
-    """Okapi BM25 over an inverted index; term weights are precomputed per posting."""
-
-    def __init__(self, docs: list[str], k1: float = 1.2, b: float = 0.75):
-        self.n = len(docs)
-        tokenized = [tokenize(d) for d in docs]
-        avgdl = sum(len(t) for t in tokenized) / max(self.n, 1)
-        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for i, toks in enumerate(tokenized):
-            norm = k1 * (1 - b + b * len(toks) / max(avgdl, 1e-9))
-            for term, tf in Counter(toks).items():
-                ids, weights = postings[term]
-                ids.append(i)
-                weights.append(tf * (k1 + 1) / (tf + norm))
-        self._index: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] = {}
-        for term, (ids, weights) in postings.items():
-            idf = math.log(1 + (self.n - len(ids) + 0.5) / (len(ids) + 0.5))
-            self._index[term] = (
-                np.asarray(ids, dtype=np.int64),
-                np.asarray(weights, dtype=np.float32) * np.float32(idf),
-            )
-
-    def top(self, query: str, n: int, expansion: str = "") -> list[tuple[int, float]]:
-        """The ``n`` best (document index, score) pairs with a positive score.
-
-        Words of ``expansion`` not already in the query count ``EXPANSION_WEIGHT``.
-        """
-        scores = np.zeros(self.n, dtype=np.float32)
-        typed = set(tokenize(query))
-        weighted = [(t, 1.0) for t in typed]
-        weighted += [(t, EXPANSION_WEIGHT) for t in set(tokenize(expansion)) - typed]
-        for term, weight in weighted:
-            hit = self._index.get(term)
-            if hit is not None:
-                scores[hit[0]] += np.float32(weight) * hit[1]
-        n = min(n, self.n)
-        if n <= 0:
-            return []
-        best = np.argpartition(-scores, n - 1)[:n]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(int(i), float(scores[i])) for i in best if scores[i] > 0]
 
 
 @dataclass(frozen=True)
@@ -161,27 +80,26 @@ class Retriever:
         store.check_model(embedder.model_id)
         self.store = store
         self.embedder = embedder
-        self.chunks = store.chunks()
-        self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
-        self.bm25 = BM25([c.embed_text for c in self.chunks])
+        self.lexical = store.lexical_index()
         self.lexicon = Lexicon()
+
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        """Every chunk of the store, read on first use (citing looks lines up in them)."""
+        return self.store.chunks()
 
     def search(self, question: str, k: int = 4, mode: Mode = "hybrid") -> list[Hit]:
         """The ``k`` best chunks for ``question``."""
         q = validate_query(question, k)
         pool = max(20, 4 * k)
-        dense: list[tuple[int, float]] = []
-        sparse: list[tuple[int, float]] = []
+        dense: list[tuple[str, float]] = []
+        sparse: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_query(q)
-            dense = [
-                (self._by_id[h.chunk_id], h.similarity)
-                for h in self.store.query(vector, pool)
-                if h.chunk_id in self._by_id
-            ]
+            dense = [(h.chunk_id, h.similarity) for h in self.store.query(vector, pool)]
         if mode in ("hybrid", "bm25"):
-            sparse = self.bm25.top(q, pool, self.lexicon.expand(q))
-        fused: dict[int, float] = defaultdict(float)
+            sparse = self.lexical.top(q, pool, self.lexicon.expand(q))
+        fused: dict[str, float] = defaultdict(float)
         d_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse, 1)}
         for ranks in (d_rank, s_rank):
@@ -189,10 +107,14 @@ class Retriever:
                 fused[i] += 1.0 / (RRF_K + r)
         d_score = dict(dense)
         s_score = dict(sparse)
-        order = sorted(fused, key=lambda i: (-fused[i], d_rank.get(i, 10**9), i))[:k]
+        order = sorted(
+            fused, key=lambda i: (-fused[i], d_rank.get(i, 10**9), s_rank.get(i, 10**9), i)
+        )[:k]
+        chunks = self.store.chunks_by_id(order)
+        order = [i for i in order if i in chunks]  # gone if the build was switched meanwhile
         return [
             Hit(
-                chunk=self.chunks[i],
+                chunk=chunks[i],
                 rank=rank,
                 score=fused[i],
                 dense_rank=d_rank.get(i),
