@@ -26,6 +26,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -79,8 +80,41 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def _fold_word(word: str, strong: bool) -> str:
+    """A stem for matching the lexicon: plurals and -ing folded; -ed and -er too if strong."""
+    if len(word) > 4 and word.endswith(("ies", "ied")):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    for _ in range(2 if strong else 1):  # volunteered -> volunteer -> volunte, as volunteer
+        if len(word) > 5 and word.endswith("ing"):
+            word = word[:-3]
+        elif strong and len(word) > 4 and word.endswith(("ed", "er")):
+            word = word[:-2]
+        else:
+            break
+    return word
+
+
+def _phrase_form(text: str, strong: bool) -> str:
+    """``text`` as space-separated word stems with a space at each end, for phrase matching."""
+    return " " + " ".join(_fold_word(w, strong) for w in _TOKEN.findall(text.lower())) + " "
+
+
+def _when_form(phrase: str) -> tuple[str, bool]:
+    """A lexicon phrase's form, and whether it is matched strongly (several words)."""
+    strong = len(_TOKEN.findall(phrase.lower())) > 1
+    return _phrase_form(phrase, strong), strong
+
+
 class Lexicon:
-    """Applicants' words -> the pages' words (``skillcheck/data/lexicon.yaml``)."""
+    """Applicants' words -> the pages' words (``skillcheck/data/lexicon.yaml``).
+
+    A phrase matches whole words by their stems: one word by its plural and -ing forms
+    ("titles" finds "title"), a phrase of several words also by -ed and -er ("team
+    lead" finds "team leader"; "part time" is "part-time"). Single words are not folded
+    that far, or "count" would find "counter" and "call" "called".
+    """
 
     def __init__(self, path: Path = LEXICON_PATH):
         try:
@@ -89,13 +123,73 @@ class Lexicon:
         except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
             raise CorpusError(f"{path}: unreadable lexicon ({exc.__class__.__name__})") from None
         self._rules = [
-            (re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in when) + r")(?!\w)", re.I), add)
+            ([f for f in (_when_form(str(w)) for w in when) if f[0].strip()], add)
             for when, add in entries
         ]
 
     def expand(self, query: str) -> str:
         """The pages' words for the everyday words in ``query`` (may be empty)."""
-        return " ".join(add for pattern, add in self._rules if pattern.search(query))
+        forms = {False: _phrase_form(query, False), True: _phrase_form(query, True)}
+        return " ".join(
+            add
+            for phrases, add in self._rules
+            if any(form in forms[strong] for form, strong in phrases)
+        )
+
+
+#: Details of at least this many distinct words (beyond the ask's) are a story that
+#: could outweigh the ask; shorter ones ("My title is X. Is that accepted?") are the
+#: substance of the question and keep their full weight. Chosen on the tuning set.
+LONG_DETAILS = 12
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question split into what it asks and the details around it.
+
+    ``detail_weight`` makes the details weigh no more than the ask in total: 1 when
+    they are no longer than the ask (in distinct words), less as they grow.
+    """
+
+    ask: str
+    details: str
+    detail_weight: float
+
+
+def split_ask(question: str) -> Ask:
+    """The sentences that ask (ending in "?", else the last one) and the rest."""
+    parts = [p.strip() for p in _SENTENCE_END.split(question.strip()) if p.strip()]
+    if len(parts) < 2:
+        return Ask(question, "", 1.0)
+    asks = [p for p in parts if p.endswith("?")] or [parts[-1]]
+    if len(asks) == len(parts):
+        return Ask(question, "", 1.0)
+    details = " ".join(p for p in parts if p not in asks)
+    ask = " ".join(asks)
+    n_ask = len(set(tokenize(ask)))
+    n_details = len(set(tokenize(details)) - set(tokenize(ask)))
+    weight = min(1.0, n_ask / n_details) if n_details >= LONG_DETAILS else 1.0
+    return Ask(ask, details, weight)
+
+
+def weighted_texts(question: str, lexicon: Lexicon) -> list[tuple[str, float]]:
+    """What a BM25 query scores: the ask, its details and the lexicon's words, each weighted.
+
+    The words typed count 1 and the lexicon's :data:`EXPANSION_WEIGHT`; in a question
+    of several sentences, the details' words (and their lexicon words) count
+    ``detail_weight`` times that, so a long story does not outweigh the ask.
+    """
+    parts = split_ask(question)
+    if not parts.details or parts.detail_weight >= 1.0:
+        return [(question, 1.0), (lexicon.expand(question), EXPANSION_WEIGHT)]
+    w = parts.detail_weight
+    return [
+        (parts.ask, 1.0),
+        (parts.details, w),
+        (lexicon.expand(parts.ask), EXPANSION_WEIGHT),
+        (lexicon.expand(parts.details), EXPANSION_WEIGHT * w),
+    ]
 
 
 class LexicalIndex:
@@ -164,15 +258,24 @@ class LexicalIndex:
 
         Words of ``expansion`` not already in the query count ``EXPANSION_WEIGHT``.
         """
+        return self.top_weighted([(query, 1.0), (expansion, EXPANSION_WEIGHT)], n)
+
+    def top_weighted(self, texts: Sequence[tuple[str, float]], n: int) -> list[tuple[str, float]]:
+        """The ``n`` best (chunk id, score) pairs; a word counts the highest weight it has."""
         n = min(n, len(self._ids))
         if n <= 0:
             return []
-        typed = set(tokenize(query))
-        added = set(tokenize(expansion)) - typed
+        weight_of: dict[str, float] = {}
+        for text, weight in texts:
+            for word in tokenize(text):
+                weight_of[word] = max(weight, weight_of.get(word, 0.0))
+        by_weight: dict[float, list[str]] = {}
+        for word, weight in weight_of.items():
+            by_weight.setdefault(weight, []).append(word)
         scores: npt.NDArray[np.float32] | None = None
-        for words, weight in ((typed, 1.0), (added, EXPANSION_WEIGHT)):
-            ids = self._bm25.get_tokens_ids(sorted(words - {""}))
-            if not ids:
+        for weight, words in sorted(by_weight.items()):
+            ids = self._bm25.get_tokens_ids(sorted(words))
+            if not ids or weight <= 0:
                 continue
             part = np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
             part *= np.float32(weight)

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+import numpy as np
+
 from skillcheck.config import Settings
 from skillcheck.corpus import Chunk
-from skillcheck.embeddings import Embedder, get_embedder
+from skillcheck.embeddings import Embedder, Vectors, get_embedder
 from skillcheck.errors import UserInputError
-from skillcheck.lexical import EXPANSION_WEIGHT, Lexicon, tokenize
+from skillcheck.lexical import EXPANSION_WEIGHT, Lexicon, split_ask, tokenize, weighted_texts
 from skillcheck.store import Store
 
 __all__ = [
@@ -88,6 +90,21 @@ class Retriever:
         """Every chunk of the store, read on first use (citing looks lines up in them)."""
         return self.store.chunks()
 
+    def _query_vector(self, question: str) -> Vectors:
+        """The question's vector; in a long story, the ask's plus the details' weighed down.
+
+        The cosine with ``ask + w * details`` is the ask's cosine plus ``w`` times the
+        details' (up to scale), so the details count no more than the ask.
+        """
+        parts = split_ask(question)
+        if not parts.details or parts.detail_weight >= 1.0:
+            return self.embedder.embed_query(question)
+        mixed = self.embedder.embed_query(parts.ask) + parts.detail_weight * (
+            self.embedder.embed_query(parts.details)
+        )
+        norm = float(np.linalg.norm(mixed))
+        return mixed / norm if norm > 0 else mixed
+
     def search(self, question: str, k: int = 4, mode: Mode = "hybrid") -> list[Hit]:
         """The ``k`` best chunks for ``question``."""
         q = validate_query(question, k)
@@ -95,10 +112,10 @@ class Retriever:
         dense: list[tuple[str, float]] = []
         sparse: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_query(q)
+            vector = self._query_vector(q)
             dense = [(h.chunk_id, h.similarity) for h in self.store.query(vector, pool)]
         if mode in ("hybrid", "bm25"):
-            sparse = self.lexical.top(q, pool, self.lexicon.expand(q))
+            sparse = self.lexical.top_weighted(weighted_texts(q, self.lexicon), pool)
         fused: dict[str, float] = defaultdict(float)
         d_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse, 1)}

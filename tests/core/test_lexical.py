@@ -185,3 +185,64 @@ def test_a_damaged_index_on_the_server_is_refused(
             Retriever(Store(get_settings()), get_embedder(get_settings()))
     finally:
         store.reset()
+
+
+@pytest.mark.parametrize(
+    ("question", "page_words"),
+    [
+        ("Are team leads accepted?", "Customer Service Agent or Supervisor"),  # team leader
+        ("Which other job titles are accepted?", "alternative titles"),  # job title
+        ("Which roles won't VETASSESS take?", "not considered suitable"),
+        ("Which jobs are rejected for this code?", "not considered suitable"),
+        ("What is the ABS classification of this job?", "Standard Classification"),
+    ],
+)
+def test_the_lexicon_matches_by_stems_and_knows_the_opposites(
+    question: str, page_words: str
+) -> None:
+    from skillcheck.lexical import Lexicon
+
+    assert page_words in Lexicon().expand(question)
+
+
+def test_a_single_lexicon_word_is_not_folded_past_its_plural() -> None:
+    from skillcheck.lexical import Lexicon
+
+    # "counter" (a shop counter) is a lexicon word; "count" must not find it
+    assert "front-line retail" not in Lexicon().expand("Does that count?")
+    assert "front-line retail" in Lexicon().expand("I worked at the counter")
+
+
+def test_a_long_story_weighs_no_more_than_its_ask() -> None:
+    from skillcheck.lexical import split_ask
+
+    story = (
+        "I worked nine years in hospitality and retail, then managed a team of twelve "
+        "support staff at a bank, handling complaints and refunds, and I hold a diploma. "
+        "Which document about the company structure must I submit?"
+    )
+    parts = split_ask(story)
+    assert parts.ask == "Which document about the company structure must I submit?"
+    assert 0 < parts.detail_weight < 1
+    short = split_ask("My title is Customer Experience Manager. Is that accepted?")
+    assert short.detail_weight == 1.0  # short details are the question's substance
+    assert split_ask("What hours count?").details == ""
+
+
+def test_the_ask_outranks_the_story_in_bm25() -> None:
+    from skillcheck.lexical import Lexicon, weighted_texts
+
+    story = (
+        "I have worked full time for nine years as a customer service manager, managing "
+        "fifteen staff, handling complaints and reviewing service policies at a bank. "
+        "Do I need an organisational chart?"
+    )
+    index = LexicalIndex.build(
+        [
+            ("emp", "employment customer service manager staff complaints policies bank years"),
+            ("org", "An organisational chart must be submitted."),
+        ]
+    )
+    assert index.top_weighted(weighted_texts(story, Lexicon()), 2)[0][0] == "org"
+    # weighed equally, the story's many words would win
+    assert index.top(story, 2)[0][0] == "emp"
