@@ -99,11 +99,11 @@ class Retriever:
         parts = split_ask(question)
         if not parts.details or parts.detail_weight >= 1.0:
             return self.embedder.embed_query(question)
-        mixed = self.embedder.embed_query(parts.ask) + parts.detail_weight * (
+        mixed = self.embedder.embed_query(parts.ask) + np.float32(parts.detail_weight) * (
             self.embedder.embed_query(parts.details)
         )
-        norm = float(np.linalg.norm(mixed))
-        return mixed / norm if norm > 0 else mixed
+        norm = np.float32(np.linalg.norm(mixed))
+        return (mixed / norm if norm > 0 else mixed).astype(np.float32)
 
     def search(self, question: str, k: int = 4, mode: Mode = "hybrid") -> list[Hit]:
         """The ``k`` best chunks for ``question``."""
