@@ -9,7 +9,8 @@ and a search fetches only the chunks it returns, by id.
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -46,6 +47,8 @@ Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 2
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
+#: How many chunks read by id a retriever keeps (a few MB at most).
+CHUNK_CACHE = 2048
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,33 @@ class Retriever:
         self.embedder = embedder
         self.lexical = store.lexical_index()
         self.lexicon = Lexicon()
+        self._fetched: OrderedDict[str, Chunk] = OrderedDict()  # chunks read by id, newest last
+        self._lock = threading.Lock()
 
     @cached_property
     def chunks(self) -> list[Chunk]:
         """Every chunk of the store, read on first use (citing looks lines up in them)."""
         return self.store.chunks()
+
+    def _chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks with these ids: the last :data:`CHUNK_CACHE` read are kept, the rest read.
+
+        Like the lexical index, what is kept belongs to the build this retriever opened
+        (an id is a digest of the chunk's text).
+        """
+        with self._lock:
+            found = {i: self._fetched[i] for i in ids if i in self._fetched}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            found.update(self.store.chunks_by_id(missing))
+        with self._lock:
+            for i in ids:
+                if i in found:
+                    self._fetched[i] = found[i]
+                    self._fetched.move_to_end(i)
+            while len(self._fetched) > CHUNK_CACHE:
+                self._fetched.popitem(last=False)
+        return found
 
     def _query_vector(self, question: str) -> Vectors:
         """The question's vector; in a long story, the ask's plus the details' weighed down.
@@ -127,7 +152,7 @@ class Retriever:
         order = sorted(
             fused, key=lambda i: (-fused[i], d_rank.get(i, 10**9), s_rank.get(i, 10**9), i)
         )[:k]
-        chunks = self.store.chunks_by_id(order)
+        chunks = self._chunks_by_id(order)
         order = [i for i in order if i in chunks]  # gone if the build was switched meanwhile
         return [
             Hit(

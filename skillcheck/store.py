@@ -178,7 +178,7 @@ class Store:
         return StoreInfo(
             collection=col.name,
             embedding_model=str(meta.get("embedding_model", "unknown")),
-            chunks=int(meta.get("chunk_count", col.count())),
+            chunks=int(meta["chunk_count"]) if "chunk_count" in meta else col.count(),
             sources=json.loads(str(meta.get("sources", "[]"))),
             built_at=str(meta.get("built_at", "")),
         )

@@ -66,10 +66,27 @@ def test_opening_reads_no_chunk_and_a_search_fetches_only_its_hits(
     monkeypatch.setattr(Store, "chunks", no_full_read)
     monkeypatch.setattr(Store, "chunks_by_id", spy)
     retriever = Retriever(Store(get_settings()), get_embedder(get_settings()))
-    for mode in ("hybrid", "dense", "bm25"):
-        hits = retriever.search("Do I need an organisational chart?", 3, mode=mode)  # type: ignore[arg-type]
-        assert len(hits) == 3
-        assert fetched[-1] == [h.chunk.id for h in hits]
+    seen: set[str] = set()
+    for question in ("Do I need an organisational chart?", "Does part-time work count?"):
+        for mode in ("hybrid", "dense", "bm25"):
+            calls = len(fetched)
+            hits = retriever.search(question, 3, mode=mode)  # type: ignore[arg-type]
+            ids = [h.chunk.id for h in hits]
+            assert len(hits) == 3
+            asked = [i for call in fetched[calls:] for i in call]
+            assert sorted(asked) == sorted(set(ids) - seen)  # only its hits, each read once
+            seen |= set(ids)
+    assert fetched  # the chunks did come from the store
+
+
+def test_the_chunks_kept_by_id_are_bounded(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import skillcheck.retrieval as retrieval
+
+    monkeypatch.setattr(retrieval, "CHUNK_CACHE", 2)
+    retriever = Retriever(Store(get_settings()), get_embedder(get_settings()))
+    hits = retriever.search("Do I need an organisational chart?", 5)
+    assert len(hits) == 5
+    assert list(retriever._fetched) == [h.chunk.id for h in hits][-2:]
 
 
 def test_the_index_lives_beside_the_store_and_goes_with_its_build(home: Path) -> None:
