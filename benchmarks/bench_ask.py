@@ -111,7 +111,7 @@ def _run(args: argparse.Namespace, tmp: Path, home: Path) -> int:
     t0 = time.perf_counter()
     retriever = Retriever(Store(settings), embedder)
     open_s = time.perf_counter() - t0
-    print(f"\n(b) retriever open (store + chunks + BM25): {open_s * 1000:.0f} ms")
+    print(f"\n(b) retriever open (store + model check + lexical index): {open_s * 1000:.0f} ms")
     assistant = Assistant(settings, retriever, offline=True)
     first_touch: list[float] = []
     warm: list[float] = []

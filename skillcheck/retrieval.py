@@ -1,31 +1,51 @@
 """Hybrid retrieval: dense (Chroma) and BM25 over the same chunks, fused by reciprocal rank.
 
 Each :class:`Hit` carries its chunk (so its citation metadata) and the scores and
-ranks of both retrievers and of the fusion.
+ranks of both retrievers and of the fusion. The BM25 side is the build's own lexical
+index (:mod:`skillcheck.lexical`), built at ingest: opening a retriever reads no chunk,
+and a search fetches only the chunks it returns, by id. A long-lived retriever reads
+the store's pointer before each search and reopens a newer build (another process's
+re-ingest) before answering.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import sys
 import threading
-from collections import Counter, defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
-import yaml
 
 from skillcheck.config import Settings
 from skillcheck.corpus import Chunk
-from skillcheck.embeddings import Embedder, get_embedder
-from skillcheck.errors import CorpusError, StoreError, UserInputError
-from skillcheck.paths import DATA_DIR
+from skillcheck.embeddings import Embedder, Vectors, get_embedder
+from skillcheck.errors import StoreError, UserInputError
+from skillcheck.lexical import (
+    EXPANSION_WEIGHT,
+    LexicalIndex,
+    Lexicon,
+    split_ask,
+    tokenize,
+    weighted_texts,
+)
 from skillcheck.store import Store
+
+__all__ = [
+    "EXPANSION_WEIGHT",
+    "MAX_QUESTION_CHARS",
+    "MAX_TOP_K",
+    "RRF_K",
+    "Hit",
+    "Lexicon",
+    "Mode",
+    "Retriever",
+    "open_retriever",
+    "tokenize",
+    "validate_query",
+]
 
 Mode = Literal["hybrid", "dense", "bm25"]
 #: Reciprocal rank fusion constant. The usual 60 was set for long result lists; over a
@@ -35,99 +55,10 @@ Mode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 2
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
+#: How many chunks read by id a retriever keeps (a few MB at most).
+CHUNK_CACHE = 2048
 #: How many times opening the active build is tried when a newer build replaces it meanwhile.
 _OPEN_TRIES = 3
-_TOKEN = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    (
-        "a an and are as at be by can do does for from has have i if in is it its me my of on "
-        "or our so that the their them then there these they this to was we were what when "
-        "which who will with would you your"
-    ).split()
-)
-
-
-LEXICON_PATH = DATA_DIR / "lexicon.yaml"
-#: BM25 weight of a word the lexicon added, relative to a word the user typed.
-EXPANSION_WEIGHT = 0.5
-
-
-class Lexicon:
-    """Applicants' words -> the pages' words (``skillcheck/data/lexicon.yaml``)."""
-
-    def __init__(self, path: Path = LEXICON_PATH):
-        try:
-            raw = yaml.safe_load(path.read_text("utf-8"))
-            entries = [(list(e["when"]), str(e["add"])) for e in raw["entries"]]
-        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-            raise CorpusError(f"{path}: unreadable lexicon ({exc.__class__.__name__})") from None
-        self._rules = [
-            (re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in when) + r")(?!\w)", re.I), add)
-            for when, add in entries
-        ]
-
-    def expand(self, query: str) -> str:
-        """The pages' words for the everyday words in ``query`` (may be empty)."""
-        return " ".join(add for pattern, add in self._rules if pattern.search(query))
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens, stop words dropped, plural and -ing endings folded."""
-    out = []
-    for tok in _TOKEN.findall(text.lower()):
-        if tok in _STOP:
-            continue
-        if len(tok) > 4 and tok.endswith("ies"):
-            tok = tok[:-3] + "y"
-        elif len(tok) > 5 and tok.endswith("ing"):
-            tok = tok[:-3]
-        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith("ss"):
-            tok = tok[:-1]
-        out.append(tok)
-    return out
-
-
-class BM25:
-    """Okapi BM25 over an inverted index; term weights are precomputed per posting."""
-
-    def __init__(self, docs: list[str], k1: float = 1.2, b: float = 0.75):
-        self.n = len(docs)
-        tokenized = [tokenize(d) for d in docs]
-        avgdl = sum(len(t) for t in tokenized) / max(self.n, 1)
-        postings: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for i, toks in enumerate(tokenized):
-            norm = k1 * (1 - b + b * len(toks) / max(avgdl, 1e-9))
-            for term, tf in Counter(toks).items():
-                ids, weights = postings[term]
-                ids.append(i)
-                weights.append(tf * (k1 + 1) / (tf + norm))
-        self._index: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]] = {}
-        for term, (ids, weights) in postings.items():
-            idf = math.log(1 + (self.n - len(ids) + 0.5) / (len(ids) + 0.5))
-            self._index[term] = (
-                np.asarray(ids, dtype=np.int64),
-                np.asarray(weights, dtype=np.float32) * np.float32(idf),
-            )
-
-    def top(self, query: str, n: int, expansion: str = "") -> list[tuple[int, float]]:
-        """The ``n`` best (document index, score) pairs with a positive score.
-
-        Words of ``expansion`` not already in the query count ``EXPANSION_WEIGHT``.
-        """
-        scores = np.zeros(self.n, dtype=np.float32)
-        typed = set(tokenize(query))
-        weighted = [(t, 1.0) for t in typed]
-        weighted += [(t, EXPANSION_WEIGHT) for t in set(tokenize(expansion)) - typed]
-        for term, weight in weighted:
-            hit = self._index.get(term)
-            if hit is not None:
-                scores[hit[0]] += np.float32(weight) * hit[1]
-        n = min(n, self.n)
-        if n <= 0:
-            return []
-        best = np.argpartition(-scores, n - 1)[:n]
-        best = best[np.argsort(-scores[best], kind="stable")]
-        return [(int(i), float(scores[i])) for i in best if scores[i] > 0]
 
 
 @dataclass(frozen=True)
@@ -157,14 +88,15 @@ def validate_query(question: str, top_k: int) -> str:
     return q
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Build:
-    """One build's chunks and lexical index, swapped in whole when a newer build is active."""
+    """One build's lexical index and the chunks read from it, swapped in whole when a
+    newer build becomes active."""
 
     name: str
-    chunks: list[Chunk]
-    by_id: dict[str, int]
-    bm25: BM25
+    lexical: LexicalIndex
+    fetched: OrderedDict[str, Chunk] = field(default_factory=OrderedDict)  # newest last
+    every: list[Chunk] | None = None
 
 
 class Retriever:
@@ -172,46 +104,49 @@ class Retriever:
 
     A long-lived retriever (the app, ``chat``) stays fresh: each search first reads the
     store's pointer (one small read) and, when another process made a newer build
-    active, reopens that build before answering. Dense hits and the chunk list always
-    come from the same build.
+    active, reopens that build before answering. Dense hits, the lexical index and the
+    chunks read by id always come from the same build.
     """
 
     def __init__(self, store: Store, embedder: Embedder):
         self.store = store
         self.embedder = embedder
         self.lexicon = Lexicon()
+        self._lock = threading.Lock()
         self._reopening = threading.Lock()
         self._build = self._open()
 
     def _open(self) -> _Build:
-        """The active build, read whole (tried again if it is replaced while being read)."""
+        """The active build's index (tried again if it is replaced while being opened)."""
         for attempt in range(_OPEN_TRIES):
             name = self.store.active_name()
             try:
                 self.store.check_model(self.embedder.model_id)
-                chunks = self.store.chunks(build=name)
+                lexical = self.store.lexical_index(name)
             except StoreError:
                 if attempt + 1 == _OPEN_TRIES or self.store.pointer() == name:
                     raise
                 continue  # that build was dropped by a newer one meanwhile
-            by_id = {c.id: i for i, c in enumerate(chunks)}
-            return _Build(name or "", chunks, by_id, BM25([c.embed_text for c in chunks]))
+            return _Build(name or "", lexical)
         raise StoreError("internal: unreachable")  # pragma: no cover
-
-    @property
-    def chunks(self) -> list[Chunk]:
-        """The chunks of the build this retriever answers from."""
-        return self._build.chunks
-
-    @property
-    def bm25(self) -> BM25:
-        """The lexical index of that build."""
-        return self._build.bm25
 
     @property
     def build(self) -> str:
         """The name of the build this retriever answers from."""
         return self._build.name
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The lexical index of that build."""
+        return self._build.lexical
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        """Every chunk of that build, read on first use (citing looks lines up in them)."""
+        build = self._build
+        if build.every is None:
+            build.every = self.store.chunks(build=build.name or None)
+        return build.every
 
     def refresh(self, *, force: bool = False) -> _Build:
         """The current build: reopened when the store's pointer names another one."""
@@ -222,40 +157,84 @@ class Retriever:
                     self._build = self._open()
         return self._build
 
-    def _dense(self, build: _Build, q: str, pool: int) -> tuple[_Build, list[tuple[int, float]]]:
-        """Dense hits from ``build``; if it was dropped or lacks a hit's chunk, reopen once."""
-        vector = self.embedder.embed_query(q)
+    def _chunks_by_id(self, build: _Build, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks with these ids: the last :data:`CHUNK_CACHE` read are kept, the rest read.
+
+        What is kept belongs to ``build`` (an id is a digest of the chunk's text).
+        """
+        with self._lock:
+            found = {i: build.fetched[i] for i in ids if i in build.fetched}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            found.update(self.store.chunks_by_id(missing, build=build.name or None))
+        with self._lock:
+            for i in ids:
+                if i in found:
+                    build.fetched[i] = found[i]
+                    build.fetched.move_to_end(i)
+            while len(build.fetched) > CHUNK_CACHE:
+                build.fetched.popitem(last=False)
+        return found
+
+    @property
+    def _fetched(self) -> OrderedDict[str, Chunk]:
+        """The chunks of the current build kept after reading them by id."""
+        return self._build.fetched
+
+    def _query_vector(self, question: str) -> Vectors:
+        """The question's vector; in a long story, the ask's plus the details' weighed down.
+
+        The cosine with ``ask + w * details`` is the ask's cosine plus ``w`` times the
+        details' (up to scale), so the details count no more than the ask.
+        """
+        parts = split_ask(question)
+        if not parts.details or parts.detail_weight >= 1.0:
+            return self.embedder.embed_query(question)
+        mixed = self.embedder.embed_query(parts.ask) + np.float32(parts.detail_weight) * (
+            self.embedder.embed_query(parts.details)
+        )
+        norm = np.float32(np.linalg.norm(mixed))
+        return (mixed / norm if norm > 0 else mixed).astype(np.float32)
+
+    def search(self, question: str, k: int = 4, mode: Mode = "hybrid") -> list[Hit]:
+        """The ``k`` best chunks for ``question``, from the newest active build.
+
+        If that build is dropped while it is searched (another process switched to a
+        newer one), the search is made again once on the new build; a hit is never
+        silently dropped.
+        """
+        q = validate_query(question, k)
+        build = self.refresh()
         for attempt in range(2):
             try:
-                hits = self.store.query(vector, pool, build=build.name)
+                hits = self._search(build, q, k, mode)
             except StoreError:
                 if attempt or self.store.pointer() == build.name:
                     raise
                 build = self.refresh(force=True)
                 continue
-            unknown = [h.chunk_id for h in hits if h.chunk_id not in build.by_id]
-            if not unknown:
-                return build, [(build.by_id[h.chunk_id], h.similarity) for h in hits]
+            if hits is not None:
+                return hits
             if attempt:
                 raise StoreError(
-                    f"the store's build {build.name} has vectors for {len(unknown)} chunk(s) "
-                    f"it does not hold (e.g. {unknown[0]}): run `skillcheck ingest --force`"
+                    f"the store's build {build.name} lost chunks while it was searched: "
+                    "run `skillcheck ingest --force`"
                 )
             build = self.refresh(force=True)
         raise StoreError("internal: unreachable")  # pragma: no cover
 
-    def search(self, question: str, k: int = 4, mode: Mode = "hybrid") -> list[Hit]:
-        """The ``k`` best chunks for ``question``, from the newest active build."""
-        q = validate_query(question, k)
-        build = self.refresh()
+    def _search(self, build: _Build, q: str, k: int, mode: Mode) -> list[Hit] | None:
+        """The hits from ``build``, or None when one of its chunks cannot be read."""
         pool = max(20, 4 * k)
-        dense: list[tuple[int, float]] = []
-        sparse: list[tuple[int, float]] = []
+        dense: list[tuple[str, float]] = []
+        sparse: list[tuple[str, float]] = []
         if mode in ("hybrid", "dense"):
-            build, dense = self._dense(build, q, pool)
+            vector = self._query_vector(q)
+            hits = self.store.query(vector, pool, build=build.name or None)
+            dense = [(h.chunk_id, h.similarity) for h in hits]
         if mode in ("hybrid", "bm25"):
-            sparse = build.bm25.top(q, pool, self.lexicon.expand(q))
-        fused: dict[int, float] = defaultdict(float)
+            sparse = build.lexical.top_weighted(weighted_texts(q, self.lexicon), pool)
+        fused: dict[str, float] = defaultdict(float)
         d_rank = {i: r for r, (i, _) in enumerate(dense, 1)}
         s_rank = {i: r for r, (i, _) in enumerate(sparse, 1)}
         for ranks in (d_rank, s_rank):
@@ -263,10 +242,15 @@ class Retriever:
                 fused[i] += 1.0 / (RRF_K + r)
         d_score = dict(dense)
         s_score = dict(sparse)
-        order = sorted(fused, key=lambda i: (-fused[i], d_rank.get(i, 10**9), i))[:k]
+        order = sorted(
+            fused, key=lambda i: (-fused[i], d_rank.get(i, 10**9), s_rank.get(i, 10**9), i)
+        )[:k]
+        chunks = self._chunks_by_id(build, order)
+        if any(i not in chunks for i in order):
+            return None  # the build was dropped meanwhile
         return [
             Hit(
-                chunk=build.chunks[i],
+                chunk=chunks[i],
                 rank=rank,
                 score=fused[i],
                 dense_rank=d_rank.get(i),

@@ -28,8 +28,10 @@ from skillcheck.config import Settings
 from skillcheck.corpus import Chunk
 from skillcheck.embeddings import Vectors
 from skillcheck.errors import EmbeddingMismatchError, StoreError
+from skillcheck.lexical import LEXICAL_VERSION, LexicalIndex, LexicalShelf, shelf_for
 
-SCHEMA_VERSION = 2
+#: 3: each build has its lexical index beside it (see :mod:`skillcheck.lexical`).
+SCHEMA_VERSION = 3
 #: How many nearest records to fetch per chunk wanted (a chunk may match via several units).
 _UNITS_PER_CHUNK = 4
 _POINTER_SUFFIX = "active"
@@ -58,7 +60,9 @@ class DenseHit:
 
 def fingerprint(chunks: Iterable[Chunk], embedding_model: str) -> str:
     """A digest of everything a build depends on: schema, model and every chunk."""
-    digest = hashlib.sha256(f"v{SCHEMA_VERSION}\n{embedding_model}\n".encode())
+    digest = hashlib.sha256(
+        f"v{SCHEMA_VERSION}\n{embedding_model}\nlexical {LEXICAL_VERSION}\n".encode()
+    )
     for chunk in chunks:
         digest.update(f"{chunk.id}|{chunk.section}|{chunk.start}|{chunk.end}\n".encode())
         # a source's address and capture date travel with its chunks: a change rebuilds
@@ -103,6 +107,8 @@ class Store:
             else str(settings.store_path)
         )
         self._guard: build_lock.BuildGuard | None = None
+        self.lexical = _shelf(settings, self._client)
+        self._handle: dict[str, Any] = {}
 
     @staticmethod
     def _connect(settings: Settings) -> Any:
@@ -171,10 +177,14 @@ class Store:
         name = build or self.active_name()
         if name is None:
             raise StoreError(f"no store at {self.location}: run `skillcheck ingest`")
+        if name in self._handle:  # the pointer is read every time; the handle is kept
+            return self._handle[name]
         try:
-            return self._client.get_collection(name, embedding_function=None)
+            col = self._client.get_collection(name, embedding_function=None)
         except Exception as exc:
             raise StoreError(f"cannot open collection {name}: {_describe(exc)}") from None
+        self._handle = {name: col}
+        return col
 
     def info(self) -> StoreInfo:
         """The active build's metadata."""
@@ -183,7 +193,7 @@ class Store:
         return StoreInfo(
             collection=col.name,
             embedding_model=str(meta.get("embedding_model", "unknown")),
-            chunks=int(meta.get("chunk_count", col.count())),
+            chunks=int(meta["chunk_count"]) if "chunk_count" in meta else col.count(),
             sources=json.loads(str(meta.get("sources", "[]"))),
             built_at=str(meta.get("built_at", "")),
         )
@@ -221,6 +231,30 @@ class Store:
         chunks.sort(key=lambda c: (c.source_id, c.start, c.id))
         return chunks
 
+    def chunks_by_id(self, ids: list[str], build: str | None = None) -> dict[str, Chunk]:
+        """The chunks of ``build`` (default: the active one) with these ids (an unknown
+        id is left out)."""
+        if not ids:
+            return {}
+        try:
+            got = self._active(build).get(ids=ids, include=["documents", "metadatas"])
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"cannot read {self.location}: {_describe(exc)}") from None
+        return {
+            cid: _chunk_from_record(cid, doc, meta)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            if (meta or {}).get("kind") == "chunk"
+        }
+
+    def lexical_index(self, build: str | None = None) -> LexicalIndex:
+        """The lexical index of ``build`` (by default the active one)."""
+        name = build or self.active_name()
+        if name is None:
+            raise StoreError(f"no store at {self.location}: run `skillcheck ingest`")
+        return self.lexical.load(name)
+
     def query(self, vector: Vectors, n: int, build: str | None = None) -> list[DenseHit]:
         """The ``n`` nearest chunks to ``vector``: a chunk scores its best record's cosine.
 
@@ -229,20 +263,21 @@ class Store:
         ask (default: the active one).
         """
         col = self._active(build)
-        total = col.count()
+        recorded = (col.metadata or {}).get("record_count")  # counting costs ms at 100k
+        total = int(recorded) if isinstance(recorded, int) else col.count()
         if total <= 0 or n <= 0:
             return []
-        try:
+        try:  # no metadata: reading it costs ten times the search at 100k records
             got = col.query(
                 query_embeddings=[vector],
                 n_results=min(total, n * _UNITS_PER_CHUNK),
-                include=["distances", "metadatas"],
+                include=["distances"],
             )
         except Exception as exc:
             raise StoreError(f"query failed on {self.location}: {_describe(exc)}") from None
         best: dict[str, float] = {}
-        for dist, meta in zip(got["distances"][0], got["metadatas"][0], strict=True):
-            cid = str((meta or {}).get("chunk_id", ""))
+        for dist, rid in zip(got["distances"][0], got["ids"][0], strict=True):
+            cid = str(rid).split("#", 1)[0]  # a unit's record id is "<chunk id>#<n>"
             best.setdefault(cid, 1.0 - float(dist))  # results come nearest first
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:n]
         return [DenseHit(cid, sim) for cid, sim in ranked]
@@ -343,6 +378,8 @@ class Store:
         with contextlib.suppress(Exception):  # else the next build's clean-up removes it
             if name in self._collection_names():
                 self._client.delete_collection(name)
+        with contextlib.suppress(Exception):
+            self.lexical.drop(name)
 
     def _write(
         self,
@@ -381,6 +418,8 @@ class Store:
                 progress(len(part))
         if col.count() != len(records):
             raise StoreError(f"build incomplete: {col.count()} of {len(records)} records written")
+        ordered = sorted(chunks, key=lambda c: (c.source_id, c.start, c.id))
+        self.lexical.save(name, LexicalIndex.build([(c.id, c.embed_text) for c in ordered]))
 
     def _drop_old(self, keep: str | None) -> None:
         # older builds, and leftovers of interrupted ones
@@ -388,12 +427,24 @@ class Store:
         for other in self._collection_names():
             if other != keep and pattern.match(other):
                 self._client.delete_collection(other)
+        self.lexical.sweep(keep, pattern)
 
     def reset(self) -> None:
         """Delete every collection of this prefix (the pointer too)."""
         for name in self._collection_names():
             if name.startswith(f"{self.prefix}-"):
                 self._client.delete_collection(name)
+        self.lexical.sweep(None, re.compile(rf"^{re.escape(self.prefix)}-"))
+
+
+def _shelf(settings: Settings, client: Any) -> LexicalShelf:
+    """Lexical indexes beside the local store, or on the server with a local cache."""
+    if not settings.chroma_host:
+        return shelf_for(
+            client, local_root=settings.store_path / "lexical", cache=settings.cache_dir
+        )
+    server = re.sub(r"[^A-Za-z0-9._-]", "_", f"{settings.chroma_host}-{settings.chroma_port}")
+    return shelf_for(client, local_root=None, cache=settings.cache_dir / "lexical" / server)
 
 
 def _stderr(message: str) -> None:

@@ -111,8 +111,10 @@ def test_three_concurrent_forced_ingests_for_five_rounds_locally(home: Path) -> 
     assert len(set(actives)) == ROUNDS  # every round switched to a build of its own
     store_path = get_settings().store_path
     assert orphan_segments(store_path) == []
-    dirs = [p for p in store_path.iterdir() if p.is_dir()]
+    dirs = [p for p in store_path.iterdir() if p.is_dir() and p.name != "lexical"]
     assert len(dirs) == 1, dirs  # the active build's vector segment, nothing else
+    lexical = [p.name for p in (store_path / "lexical").iterdir()]
+    assert lexical == [actives[-1]]  # and the active build's lexical index alone
 
 
 @pytest.fixture
@@ -148,9 +150,9 @@ def test_three_concurrent_forced_ingests_for_five_rounds_on_a_server(
     assert len(set(actives)) == ROUNDS
     store = Store(get_settings())
     builds = [n for n in store._collection_names() if n.startswith(f"{store.prefix}-")]
-    assert builds == [f"{store.prefix}-active", actives[-1]] or sorted(builds) == sorted(
-        [f"{store.prefix}-active", actives[-1]]
-    )  # no lease, tombstone or dropped build left behind
+    assert sorted(builds) == sorted(
+        [f"{store.prefix}-active", actives[-1], f"{actives[-1]}-lexical"]
+    )  # no lease, tombstone, dropped build or its lexical index left behind
 
 
 # --- a holder that is alive, or killed --------------------------------------------------
@@ -261,7 +263,9 @@ def test_forced_rebuilds_leave_no_orphan_segment_directory(home: Path) -> None:
     for _ in range(3):
         run_ingest(settings, force=True, progress=False)
     assert orphan_segments(settings.store_path) == []
-    assert len([p for p in settings.store_path.iterdir() if p.is_dir()]) == 1
+    segments = [p for p in settings.store_path.iterdir() if p.is_dir() and p.name != "lexical"]
+    assert len(segments) == 1
+    assert len(list((settings.store_path / "lexical").iterdir())) == 1
     hits = Retriever(Store(settings), get_embedder(settings)).search(QUESTION, 3)
     assert len(hits) == 3  # the live segment was kept
 
