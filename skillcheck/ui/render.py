@@ -7,6 +7,7 @@ same HTML builders (:mod:`skillcheck.ui.html`), so what streamed is what stays.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,8 +25,25 @@ _REFRESH_SECONDS = 0.04
 
 
 def inject_css() -> None:
-    """The app's styles (sent once per run; takes no space on the page)."""
-    st.html(h.CSS)
+    """The app's styles and its theme and copy script (take no space on the page)."""
+    try:
+        theme_type = st.context.theme.type
+    except Exception:
+        theme_type = None
+    st.html(h.css(theme_type))
+    st.html(h.THEME_JS, unsafe_allow_javascript=True)
+
+
+def scroll_to(selector: str, nonce: str) -> None:
+    """Bring the element ``selector`` into view once it is drawn (the newest turn, a verdict)."""
+    target = json.dumps(selector)
+    st.html(
+        f"<script>/* {h.esc(nonce)} */(function () {{ var tries = 0;"
+        f" var t = setInterval(function () {{ var el = document.querySelector({target});"
+        " if (el) { el.scrollIntoView({block: 'start', behavior: 'instant'}); }"
+        " if (el || ++tries > 40) { clearInterval(t); } }, 100); })();</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _steps(steps: list[Step]) -> None:
@@ -47,17 +65,26 @@ def _answer_body(record: TurnRecord) -> None:
     if record.error:
         st.html(f'<div class="sc-notice sc-notice-error">{h.esc(record.error)}</div>')
     if text:
-        st.html(h.answer_html(text, record.passages, record.id))
+        st.html(
+            f'<div id="turn-{record.id}" class="sc-turn">'
+            + h.answer_html(text, record.passages, record.id)
+            + "</div>"
+        )
     if record.notices:
         st.html(h.notices_html(record.notices))
     if record.passages:
         st.html(h.sources_html(record.passages, text, record.id))
 
 
-def render_message(message: dict[str, Any], render_eligibility: RenderEligibility) -> None:
-    """One stored message, as it was when its turn ended."""
+def render_message(
+    message: dict[str, Any],
+    render_eligibility: RenderEligibility,
+    extras: Callable[[TurnRecord], None] | None = None,
+) -> None:
+    """One stored message, as it was when its turn ended; ``extras`` draws copy, feedback..."""
     with st.chat_message(message["role"]):
         if message["role"] == "user":
+            st.html(f'<div id="turn-{h.esc(message.get("id", ""))}"></div>')
             st.html(h.user_html(message.get("content", "")))
             return
         if message.get("kind") != "text":  # an eligibility form's result, kept as JSON
@@ -68,6 +95,8 @@ def render_message(message: dict[str, Any], render_eligibility: RenderEligibilit
         _answer_body(record)
         if record.eligibility is not None:
             render_eligibility(record.eligibility, record.id)
+        if extras is not None:
+            extras(record)
 
 
 def stream_turn(events: Iterable[Event], render_eligibility: RenderEligibility) -> TurnRecord:
