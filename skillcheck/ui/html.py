@@ -105,6 +105,12 @@ _CSS_RULES = """
   color: inherit !important; opacity: 1 !important; }
 [data-testid="stCaptionContainer"] { color: var(--sc-muted) !important; }
 [data-testid="stMarkdownContainer"] a { color: var(--sc-link); }
+[data-testid="stChatMessageAvatarUser"] { background-color: #a3262a !important; }
+[data-testid="stChatMessageAvatarAssistant"] { background-color: #1d4ed8 !important; }
+[data-testid="stChatMessageAvatarUser"] *, [data-testid="stChatMessageAvatarAssistant"] * {
+  color: #ffffff !important; }
+[data-testid="stFeedback"] button, [data-testid="stFeedback"] button * {
+  color: var(--sc-muted) !important; opacity: 1 !important; }
 @media (max-width: 640px) { .block-container, [data-testid="stMainBlockContainer"] {
   padding-left: .75rem; padding-right: .75rem; } }
 """

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from skillcheck.events import EligibilityRun, Event
+from skillcheck.passages import Passage
 from skillcheck.ui import html as h
 from skillcheck.ui.session import Step, TurnRecord
 
@@ -60,6 +62,25 @@ def _step_body(step: Step) -> None:
         st.html(f'<div class="sc-notice sc-notice-error">{h.esc(step.error)}</div>')
 
 
+def with_page_details(passages: list[Passage]) -> list[Passage]:
+    """The passages with their page's link and capture date from the manifest, where missing.
+
+    A store built before the manifest had ``url`` (or one whose chunks do not carry the
+    capture date) still gets both on its source cards.
+    """
+    from skillcheck.config import get_settings
+    from skillcheck.ui.sidebar import source_pages
+
+    pages = {s.id: s for s in source_pages(get_settings().corpus_dir)}
+    out = []
+    for p in passages:
+        page = pages.get(p.source)
+        if page is not None:
+            p = replace(p, url=p.url or page.url, captured=p.captured or page.captured)
+        out.append(p)
+    return out
+
+
 def _answer_body(record: TurnRecord) -> None:
     text = h.strip_sources_block(record.text)
     if record.error:
@@ -73,7 +94,7 @@ def _answer_body(record: TurnRecord) -> None:
     if record.notices:
         st.html(h.notices_html(record.notices))
     if record.passages:
-        st.html(h.sources_html(record.passages, text, record.id))
+        st.html(h.sources_html(with_page_details(record.passages), text, record.id))
 
 
 def render_message(

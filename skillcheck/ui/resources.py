@@ -2,8 +2,8 @@
 
 The page never waits for them. On the first page load of a process, :func:`startup`
 starts one background thread that builds the store if it is missing (a fresh clone),
-opens the retriever and warms it with one question, so the embedding model is loaded
-before anyone asks. Every visitor's page is drawn at once meanwhile; a question asked
+opens the retriever and answers one question offline, so the embedding model and the
+topics' vectors are loaded before anyone asks. Every visitor's page is drawn at once meanwhile; a question asked
 before the thread is done waits for it behind a progress bar (:func:`wait_ready`).
 The settings are passed in as arguments (hashed by their JSON, secrets masked), so a
 change of settings gets its own resources.
@@ -57,7 +57,10 @@ class Startup:
                 self.building = True
                 run_ingest(settings, force=False, progress=False)
             retriever = open_retriever(settings, build=False)
-            retriever.search(WARM_QUESTION, 1)  # loads the embedding model now, not on a question
+            # one offline turn loads what the first question needs (the embedding model,
+            # the topics' example vectors, the rules), so nobody waits for it later
+            for _ in Assistant(settings, retriever, offline=True).stream(WARM_QUESTION, []):
+                pass
             self.retriever = retriever
         except SkillcheckError as exc:
             self.error = str(exc)
