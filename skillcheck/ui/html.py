@@ -111,6 +111,10 @@ _CSS_RULES = """
   color: #ffffff !important; }
 [data-testid="stFeedback"] button, [data-testid="stFeedback"] button * {
   color: var(--sc-muted) !important; opacity: 1 !important; }
+[data-testid="stDateInputField"] span { color: inherit !important; opacity: 1 !important; }
+[data-testid="stDateInputField"] [data-placeholder] { color: var(--sc-muted) !important; }
+input::placeholder, textarea::placeholder { color: var(--sc-muted) !important; opacity: 1; }
+[id^="turn-"], [id^="verdict-"] { scroll-margin-top: 70px; }
 @media (max-width: 640px) { .block-container, [data-testid="stMainBlockContainer"] {
   padding-left: .75rem; padding-right: .75rem; } }
 """

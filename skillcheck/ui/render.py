@@ -36,16 +36,30 @@ def inject_css() -> None:
     st.html(h.THEME_JS, unsafe_allow_javascript=True)
 
 
+#: Brings an element into view once drawn, and keeps it there while the page below it is
+#: still being drawn (Streamlit's chat layout sticks to the bottom as content grows), until
+#: the user scrolls, touches or types, or for at most 2.5 s.
+_SCROLL_JS = """<script>/* %(nonce)s */(function () {
+  var sel = %(target)s, start = Date.now(), user = false, found = false;
+  function mine() { user = true; }
+  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (e) {
+    window.addEventListener(e, mine, {once: true, capture: true}); });
+  var t = setInterval(function () {
+    var el = document.querySelector(sel);
+    if (el && !user) {
+      var r = el.getBoundingClientRect();
+      if (!found || Math.abs(r.top - 70) > 8) { el.scrollIntoView({block: 'start'}); }
+      found = true;
+    }
+    if (user || Date.now() - start > (found ? 2500 : 4000)) { clearInterval(t); }
+  }, 100);
+})();</script>"""
+
+
 def scroll_to(selector: str, nonce: str) -> None:
     """Bring the element ``selector`` into view once it is drawn (the newest turn, a verdict)."""
-    target = json.dumps(selector)
-    st.html(
-        f"<script>/* {h.esc(nonce)} */(function () {{ var tries = 0;"
-        f" var t = setInterval(function () {{ var el = document.querySelector({target});"
-        " if (el) { el.scrollIntoView({block: 'start', behavior: 'instant'}); }"
-        " if (el || ++tries > 40) { clearInterval(t); } }, 100); })();</script>",
-        unsafe_allow_javascript=True,
-    )
+    script = _SCROLL_JS % {"nonce": h.esc(nonce), "target": json.dumps(selector)}
+    st.html(script, unsafe_allow_javascript=True)
 
 
 def _steps(steps: list[Step]) -> None:

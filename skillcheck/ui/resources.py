@@ -3,8 +3,9 @@
 The page never waits for them. On the first page load of a process, :func:`startup`
 starts one background thread that builds the store if it is missing (a fresh clone),
 opens the retriever and answers one question offline, so the embedding model and the
-topics' vectors are loaded before anyone asks. Every visitor's page is drawn at once meanwhile; a question asked
-before the thread is done waits for it behind a progress bar (:func:`wait_ready`).
+topics' vectors are loaded before anyone asks. Every visitor's page is drawn at once
+meanwhile; a question asked before the thread is done waits for it behind a progress
+bar (:func:`wait_ready`).
 The settings are passed in as arguments (hashed by their JSON, secrets masked), so a
 change of settings gets its own resources.
 """

@@ -400,7 +400,7 @@ def test_feedback_is_stored_and_exported(browser: Any, server: Server) -> None:
     page = _open(browser, server)
     _ask(page, "What documents do I need to provide?")
     answer = page.get_by_test_id("stChatMessage").last
-    answer.get_by_test_id("stFeedback").get_by_role("button").last.click()  # thumbs down
+    answer.get_by_role("radio", name="Thumbs down").click()
     _idle(page)
     box = answer.get_by_label("Tell us more (optional)")
     box.fill("Please list the payslips first")
@@ -430,11 +430,11 @@ def _labelled(page: Any, label: str) -> Any:
 
 
 def _type_date(page: Any, label: str, value: str) -> None:
-    box = _labelled(page, label)
-    box.click()
-    box.fill(value)
-    box.press("Enter")
-    page.keyboard.press("Escape")
+    """Type a date into a date input's segments (year, month, day), then leave it."""
+    field = _labelled(page, label)
+    field.get_by_role("spinbutton").first.click()
+    page.keyboard.type(value.replace("-", ""))
+    page.keyboard.press("Tab")
     _idle(page)
 
 
@@ -468,7 +468,7 @@ def test_the_form_is_filled_with_native_inputs_and_the_verdict_is_in_view(
     card = page.locator('[class*="st-key-card-"]').last
     card.wait_for()
     assert "Meets the published criteria" in card.inner_text()
-    page.wait_for_timeout(1500)  # the scroll runs once the card is drawn
+    page.wait_for_timeout(3000)  # the view is brought to the verdict as the card is drawn
     verdict = card.get_by_text("Meets the published criteria").first
     box = verdict.bounding_box()
     assert box is not None and 0 <= box["y"] < 900 - box["height"], box  # on screen
