@@ -36,22 +36,39 @@ def inject_css() -> None:
     st.html(h.THEME_JS, unsafe_allow_javascript=True)
 
 
-#: Brings an element into view once drawn, and keeps it there while the page below it is
-#: still being drawn (Streamlit's chat layout sticks to the bottom as content grows), until
-#: the user scrolls, touches or types, or for at most 2.5 s.
+#: Brings an element into view once drawn, and keeps it there while the page is still
+#: being drawn (tables and charts grow after the first paint and the view would drift),
+#: until the page has not grown for 1.2 s, the user scrolls, touches or types, or 10 s.
 _SCROLL_JS = """<script>/* %(nonce)s */(function () {
-  var sel = %(target)s, start = Date.now(), user = false, found = false;
-  function mine() { user = true; }
+  var sel = %(target)s, start = Date.now(), user = false, found = 0, height = -1, still = 0;
+  function mine(e) { if (e.isTrusted) { user = true; } }
   ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (e) {
-    window.addEventListener(e, mine, {once: true, capture: true}); });
+    window.addEventListener(e, mine, {capture: true}); });
+  function unstick(el) {
+    /* Streamlit's chat view sticks to the bottom until the user scrolls up with the
+       wheel; a wheel event upward releases it, so the view can rest on ``sel``. */
+    var box = el.closest('[data-testid="stAppScrollToBottomContainer"]');
+    if (box) { box.dispatchEvent(new WheelEvent('wheel', {deltaY: -120, bubbles: true})); }
+  }
+  function size() {
+    var m = document.querySelector('[data-testid="stMain"]');
+    return (m ? m.scrollHeight : 0) + document.body.scrollHeight;
+  }
   var t = setInterval(function () {
-    var el = document.querySelector(sel);
+    var el = document.querySelector(sel), now = Date.now();
     if (el && !user) {
       var r = el.getBoundingClientRect();
-      if (!found || Math.abs(r.top - 70) > 8) { el.scrollIntoView({block: 'start'}); }
-      found = true;
+      if (!found) { found = now; unstick(el); }
+      if (Math.abs(r.top - 70) > 8) { el.scrollIntoView({block: 'start'}); }
+      var h = size();
+      if (h !== height) { height = h; still = now; }
     }
-    if (user || Date.now() - start > (found ? 2500 : 4000)) { clearInterval(t); }
+    var settled = found && now - still > 1200;
+    if (user || settled || now - start > 10000) {
+      clearInterval(t);
+      ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (e) {
+        window.removeEventListener(e, mine, {capture: true}); });
+    }
   }, 100);
 })();</script>"""
 
@@ -69,7 +86,7 @@ def _steps(steps: list[Step]) -> None:
 
 
 def _step_body(step: Step) -> None:
-    shown = {k: v for k, v in step.args.items() if k in ("query", "k", "title")}
+    shown = {k: v for k, v in step.args.items() if k in ("query", "title")}
     if shown:
         st.html(h.list_html(f"{k}: {v}" for k, v in shown.items()))
     if step.error:
