@@ -7,6 +7,7 @@ once; the sources are prepared in the background (:mod:`skillcheck.ui.resources`
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -14,7 +15,14 @@ import streamlit as st
 
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError
-from skillcheck.ui import chat, eligibility, render, resources, session, sidebar
+from skillcheck.ui import resources
+
+# The background start begins before the rest of the page's modules are imported, so
+# building the store overlaps with them (the first page load of a fresh clone).
+with contextlib.suppress(SkillcheckError):  # a bad setting is said in one line below
+    resources.startup(get_settings())
+
+from skillcheck.ui import chat, eligibility, render, session, sidebar
 from skillcheck.ui.html import esc
 
 EXAMPLES = [

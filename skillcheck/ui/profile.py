@@ -217,21 +217,6 @@ def to_payload(
     return payload, {"qualifications": qual_rows, "employment": job_row_ids}
 
 
-_ROW_REF = re.compile(r"\b(qualifications|employment)\s*(?:\[|\.)\s*(\d+)")
-_TABLE = {"qualifications": "qualifications", "employment": "jobs"}
-
-
-def row_hint(message: str, rows: dict[str, list[int]]) -> str | None:
-    """Where a CLI message's ``employment[0]`` sits in the form ("row 2 of the jobs table")."""
-    match = _ROW_REF.search(message)
-    if match is None:
-        return None
-    table, index = match.group(1), int(match.group(2))
-    ids = rows.get(table, [])
-    row = ids[index] if index < len(ids) else index
-    return f"That is row {row + 1} of the {_TABLE[table]} table."
-
-
 def rows_from_input(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Form rows (qualifications, jobs) from a profile in ``assess``'s input schema.
 

@@ -96,10 +96,13 @@ def test_a_blank_job_row_keeps_its_checkbox_defaults() -> None:
     assert profile.job_rows(jobs) == ([], [])
 
 
-def test_row_hints_name_the_table_row_not_the_list_index() -> None:
-    hint = profile.row_hint("employment[1].start: missing", {"employment": [0, 3]})
-    assert hint == "That is row 4 of the jobs table."
-    assert profile.row_hint("application_date: bad", {}) is None
+def test_engine_messages_name_the_forms_job_and_field_in_words() -> None:
+    from skillcheck.ui.form import in_words
+
+    said = in_words("employment[1].start: missing", {"employment": [0, 3]})
+    assert said == "Job 4, the start date: missing"
+    assert in_words("application_date: bad", {}) == "The application date: bad"
+    assert in_words("something else", {}) == "something else"
 
 
 def _example_payload() -> dict[str, Any]:
