@@ -35,7 +35,7 @@ def _port() -> int:
         return port
 
 
-def one_run(browser: object) -> dict[str, float]:
+def one_run(browser: object, repo: Path = REPO) -> dict[str, float]:
     """One fresh start; seconds from launch to: health check, chat box, first answer."""
     port = _port()
     with tempfile.TemporaryDirectory() as home:
@@ -45,7 +45,7 @@ def one_run(browser: object) -> dict[str, float]:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port)],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
@@ -86,6 +86,9 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=3, choices=range(1, 11))
+    parser.add_argument(
+        "--repo", type=Path, default=REPO, help="another checkout's app.py (a before/after)"
+    )
     args = parser.parse_args()
     runs = []
     with sync_playwright() as pw:
@@ -94,7 +97,7 @@ def main() -> int:
         )
         try:
             for i in range(args.runs):
-                r = one_run(browser)
+                r = one_run(browser, args.repo)
                 runs.append(r)
                 print(
                     f"run {i + 1}: server up {r['server_up']:.1f} s, page usable "
