@@ -314,11 +314,18 @@ def _contrast(page: Any) -> list[dict[str, Any]]:
     return found
 
 
+EXAMPLE_FILLED = (
+    "() => Array.from(document.querySelectorAll('input'))"
+    ".some(i => i.value === 'Customer Experience Manager')"
+)
+
+
 def _fill_example(page: Any) -> None:
     """Open the form in the chat and fill in the example."""
     page.get_by_role("button", name="Check my eligibility").first.click()
     _idle(page)
     page.get_by_role("button", name="Fill in an example").last.click()
+    page.wait_for_function(EXAMPLE_FILLED)
     _idle(page)
 
 
@@ -364,6 +371,7 @@ def test_a_phone_wide_page_does_not_scroll_sideways(browser: Any, server: Server
     page = _open(browser, server, width=390, height=844)
     _ask(page, "Am I eligible with a diploma and three years as a service manager?")
     page.get_by_role("button", name="Fill in an example").last.click()
+    page.wait_for_function(EXAMPLE_FILLED)
     _idle(page)
     _shot(page, "06-phone-form.png")
     page.get_by_role("button", name="Check eligibility").last.click()
