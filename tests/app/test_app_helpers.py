@@ -353,3 +353,32 @@ def test_hostile_list_items_and_class_are_text() -> None:
     out = h.list_html([HOSTILE, HOSTILE], css=HOSTILE)
     _inert(out)
     assert out == f'<ul class="{ESCAPED}"><li>{ESCAPED}</li><li>{ESCAPED}</li></ul>'
+
+
+def test_the_page_is_usable_while_the_sources_are_prepared(monkeypatch: Any) -> None:
+    import threading
+
+    from skillcheck.ui import resources
+
+    release = threading.Event()
+    real_run = resources.Startup.run
+
+    def slow_run(self: resources.Startup, settings: Any) -> None:
+        self.building = True
+        release.wait(30)  # the store is "being built" until the test says so
+        real_run(self, settings)
+
+    monkeypatch.setattr(resources.Startup, "run", slow_run)
+    resources.startup.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        assert at.chat_input, "the chat box is there before the sources are ready"
+        assert any("hours" in b.label for b in at.button)
+        bars = at.get("progress")
+        assert bars and "Preparing the sources" in str(bars[0].proto.text)
+        second = AppTest.from_file(APP, default_timeout=60).run()  # another visitor
+        assert not second.exception and second.chat_input
+    finally:
+        release.set()
+        resources.startup.clear()
