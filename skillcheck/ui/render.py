@@ -38,7 +38,8 @@ def inject_css() -> None:
 
 #: Brings an element into view once drawn, and keeps it there while the page is still
 #: being drawn (tables and charts grow after the first paint and the view would drift),
-#: until the page has not grown for 1.2 s, the user scrolls, touches or types, or 10 s.
+#: for at least 3 s and until the page has not grown for 1.2 s, or until the user scrolls,
+#: touches or types, or for 10 s at most.
 _SCROLL_JS = """<script>/* %(nonce)s */(function () {
   var sel = %(target)s, start = Date.now(), user = false, found = 0, height = -1, still = 0;
   function mine(e) { if (e.isTrusted) { user = true; } }
@@ -63,7 +64,7 @@ _SCROLL_JS = """<script>/* %(nonce)s */(function () {
       var h = size();
       if (h !== height) { height = h; still = now; }
     }
-    var settled = found && now - still > 1200;
+    var settled = found && now - found > 3000 && now - still > 1200;
     if (user || settled || now - start > 10000) {
       clearInterval(t);
       ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (e) {

@@ -353,7 +353,7 @@ def test_every_text_is_readable_in_light_and_dark(
     texts = _contrast(page)  # the form's inputs and labels
     _shot(page, f"05-{scheme}-form.png")
     _check(page)
-    page.wait_for_timeout(4000)
+    _verdict_in_view(page, 1400)
     _shot(page, f"05-{scheme}-verdict.png")
     texts += _contrast(page)  # the result card
     assert len(texts) > 50, "the measure found the page's texts"
@@ -378,9 +378,7 @@ def test_a_phone_wide_page_does_not_scroll_sideways(browser: Any, server: Server
     _idle(page)
     card = page.locator('[class*="st-key-card-"]').last
     card.wait_for()
-    page.wait_for_timeout(4000)  # the view is brought to the verdict as the card is drawn
-    box = card.get_by_text("Meets the published criteria").first.bounding_box()
-    assert box is not None and 0 <= box["y"] < 844 - box["height"], box  # on screen
+    _verdict_in_view(page, 844)
     _shot(page, "07-phone-verdict.png")
     wide = page.evaluate(
         """() => {
@@ -445,6 +443,25 @@ def test_feedback_is_stored_and_exported(browser: Any, server: Server) -> None:
     assert mine[-1]["sources"] and mine[-1]["answer"]
 
 
+VERDICT_IN_VIEW = """h => {
+  const el = document.querySelector('[id^="verdict-"]');
+  if (!el) { return false; }
+  const r = el.getBoundingClientRect();
+  return r.top >= 0 && r.top < h - 120;
+}"""
+
+
+def _verdict_in_view(page: Any, height: int) -> None:
+    """The verdict comes into view after a check (the page scrolls to it as it is drawn)."""
+    try:
+        page.wait_for_function(VERDICT_IN_VIEW, arg=height, timeout=20_000)
+        page.wait_for_timeout(1500)
+        assert page.evaluate(VERDICT_IN_VIEW, height), "the view left the verdict"
+    except Exception:
+        _shot(page, "99-verdict-not-in-view.png")
+        raise
+
+
 def _labelled(page: Any, label: str) -> Any:
     return page.get_by_label(label, exact=True).last
 
@@ -488,10 +505,7 @@ def test_the_form_is_filled_with_native_inputs_and_the_verdict_is_in_view(
     card = page.locator('[class*="st-key-card-"]').last
     card.wait_for()
     assert "Meets the published criteria" in card.inner_text()
-    page.wait_for_timeout(4000)  # the view is brought to the verdict as the card is drawn
-    verdict = card.get_by_text("Meets the published criteria").first
-    box = verdict.bounding_box()
-    assert box is not None and 0 <= box["y"] < 900 - box["height"], box  # on screen
+    _verdict_in_view(page, 900)
     _shot(page, "04-verdict-in-view.png")
     chart = card.get_by_test_id("stVegaLiteChart")
     chart.locator("canvas, svg").first.wait_for()
