@@ -36,39 +36,33 @@ def inject_css() -> None:
     st.html(h.THEME_JS, unsafe_allow_javascript=True)
 
 
-#: Brings an element into view once drawn, and keeps it there while the page is still
-#: being drawn (tables and charts grow after the first paint and the view would drift),
-#: for at least 3 s and until the page has not grown for 1.2 s, or until the user scrolls,
-#: touches or types, or for 10 s at most.
+#: Brings an element into view once the page has stopped growing, and keeps it there for
+#: 3 s (until the user scrolls, touches or types). Streamlit's chat view sticks to the
+#: bottom while content grows, so scrolling before then would be undone; a scroll that
+#: lands elsewhere once the page is still releases it.
 _SCROLL_JS = """<script>/* %(nonce)s */(function () {
-  var sel = %(target)s, start = Date.now(), user = false, found = 0, height = -1, still = 0;
+  var sel = %(target)s, start = Date.now(), user = false, height = -1, still = Date.now();
+  var done = 0, me = {};
+  window.__scScroll = me;
   function mine(e) { if (e.isTrusted) { user = true; } }
-  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (e) {
-    window.addEventListener(e, mine, {capture: true}); });
-  function unstick(el) {
-    /* Streamlit's chat view sticks to the bottom until the user scrolls up with the
-       wheel; a wheel event upward releases it, so the view can rest on ``sel``. */
-    var box = el.closest('[data-testid="stAppScrollToBottomContainer"]');
-    if (box) { box.dispatchEvent(new WheelEvent('wheel', {deltaY: -120, bubbles: true})); }
-  }
+  var events = ['wheel', 'touchstart', 'keydown', 'mousedown'];
+  events.forEach(function (e) { window.addEventListener(e, mine, {capture: true}); });
   function size() {
     var m = document.querySelector('[data-testid="stMain"]');
     return (m ? m.scrollHeight : 0) + document.body.scrollHeight;
   }
   var t = setInterval(function () {
-    var el = document.querySelector(sel), now = Date.now();
-    if (el && !user) {
-      var r = el.getBoundingClientRect();
-      if (!found) { found = now; unstick(el); }
-      if (Math.abs(r.top - 70) > 8) { el.scrollIntoView({block: 'start'}); }
-      var h = size();
-      if (h !== height) { height = h; still = now; }
+    var el = document.querySelector(sel), now = Date.now(), h = size();
+    if (h !== height) { height = h; still = now; }
+    var ready = el && (now - still > 800 || now - start > 8000);
+    if (ready && !user) {
+      var off = Math.abs(el.getBoundingClientRect().top - 70) > 8;
+      if (off) { el.scrollIntoView({block: 'start'}); }
+      if (!done) { done = now; }
     }
-    var settled = found && now - found > 3000 && now - still > 1200;
-    if (user || settled || now - start > 10000) {
+    if (user || window.__scScroll !== me || (done && now - done > 3000) || now - start > 15000) {
       clearInterval(t);
-      ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (e) {
-        window.removeEventListener(e, mine, {capture: true}); });
+      events.forEach(function (e) { window.removeEventListener(e, mine, {capture: true}); });
     }
   }, 100);
 })();</script>"""

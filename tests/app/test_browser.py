@@ -452,14 +452,23 @@ VERDICT_IN_VIEW = """h => {
 
 
 def _verdict_in_view(page: Any, height: int) -> None:
-    """The verdict comes into view after a check (the page scrolls to it as it is drawn)."""
-    try:
-        page.wait_for_function(VERDICT_IN_VIEW, arg=height, timeout=20_000)
-        page.wait_for_timeout(1500)
-        assert page.evaluate(VERDICT_IN_VIEW, height), "the view left the verdict"
-    except Exception:
-        _shot(page, "99-verdict-not-in-view.png")
-        raise
+    """After a check the verdict comes into view and stays there (2 s running, 20 s at most).
+
+    The page draws the card, then scrolls to the verdict once it has stopped growing; a
+    single look could catch the moment before that, so the verdict must stay in view.
+    """
+    deadline = time.monotonic() + 20
+    since: float | None = None
+    while time.monotonic() < deadline:
+        if page.evaluate(VERDICT_IN_VIEW, height):
+            since = since or time.monotonic()
+            if time.monotonic() - since >= 2:
+                return
+        else:
+            since = None
+        page.wait_for_timeout(250)
+    _shot(page, "99-verdict-not-in-view.png")
+    raise AssertionError("the verdict did not come into view and stay there within 20 s")
 
 
 def _labelled(page: Any, label: str) -> Any:
