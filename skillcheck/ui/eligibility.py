@@ -250,7 +250,11 @@ def render_card(run: EligibilityRun, message_id: str) -> None:
         if result.periods:
             st.markdown("**Jobs: days counted and not counted**")
             st.dataframe(periods_table(result), hide_index=True, width="stretch")
-        chart = timeline_chart(result)
+        try:
+            theme = st.context.theme.type or "light"
+        except Exception:
+            theme = "light"
+        chart = timeline_chart(result, theme)
         if chart is not None:
             st.markdown("**Timeline**")
             st.altair_chart(chart, width="stretch", key=f"timeline-{message_id}")

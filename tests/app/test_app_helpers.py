@@ -382,3 +382,13 @@ def test_the_page_is_usable_while_the_sources_are_prepared(monkeypatch: Any) -> 
     finally:
         release.set()
         resources.startup.clear()
+
+
+def test_the_timelines_window_labels_follow_the_theme() -> None:
+    from skillcheck.ui.timeline import WINDOW_LABEL
+
+    result = rules.assess(_example_payload())
+    for theme in ("light", "dark"):
+        chart = timeline_chart(result, theme)
+        assert chart is not None
+        assert WINDOW_LABEL[theme] in json.dumps(chart.to_dict())
