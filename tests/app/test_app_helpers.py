@@ -391,4 +391,4 @@ def test_the_timelines_window_labels_follow_the_theme() -> None:
     for theme in ("light", "dark"):
         chart = timeline_chart(result, theme)
         assert chart is not None
-        assert WINDOW_LABEL[theme] in json.dumps(chart.to_dict())
+        assert WINDOW_LABEL[theme] in json.dumps(chart.to_dict(), default=str)
