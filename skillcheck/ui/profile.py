@@ -1,7 +1,8 @@
-"""The eligibility form's tables, and their conversion to the ``assess`` input contract.
+"""The eligibility form's rows, and their conversion to the ``assess`` input contract.
 
-The form edits two tables (qualifications, jobs) whose columns are the contract's
-field names. :func:`to_payload` turns the edited tables into the same JSON object
+The form (:mod:`skillcheck.ui.form`) hands over its rows (qualifications, jobs) as two
+tables whose columns are the contract's field names. :func:`to_payload` turns them
+into the same JSON object
 ``skillcheck assess`` reads, so the engine validates it and its messages are the
 CLI's. Nothing is dropped or fixed silently: only rows left entirely blank are skipped.
 """
