@@ -75,6 +75,12 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return status
 
 
+def _cmd_feedback(args: argparse.Namespace) -> int:
+    from skillcheck.cli.feedback import run_feedback
+
+    return run_feedback(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="skillcheck", description=__doc__.splitlines()[0] if __doc__ else None)
@@ -135,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--schema", action="store_true", help="print the input JSON Schema and exit")
     p.add_argument("--title", help="look up a job title (suitable, unsuitable, not listed)")
     p.set_defaults(func=_cmd_assess)
+
+    p = sub.add_parser("feedback", help="the app's answer feedback (thumbs, comments)")
+    fsub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    e = fsub.add_parser("export", help="every rated answer with its turn, as JSON lines")
+    e.add_argument("--output", "-o", default=None, metavar="FILE", help="a file ('-': stdout)")
+    e.add_argument("--rating", choices=["up", "down"], default=None, help="only this rating")
+    e.set_defaults(func=_cmd_feedback)
     return parser
 
 

@@ -1,16 +1,15 @@
 """The eligibility form in the chat, and the result card the engine's output is shown in.
 
-The form's tables are ``st.data_editor`` widgets inside an ``st.form``; their base
-tables live in ``st.session_state`` and do not change while the form is open, so
-what a user typed survives a rejected submission. A result is stored in the chat
-history as an assistant message and drawn from there by :func:`render_card`.
+The form is a turn of the conversation (``kind: "form"``, drawn by
+:func:`render_form_turn` with the inputs of :mod:`skillcheck.ui.form`); a valid
+submission adds the engine's result as the next message, drawn from there by
+:func:`render_card`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
 from typing import Any, Literal
 
 import pandas as pd  # type: ignore[import-untyped]
@@ -24,15 +23,11 @@ from skillcheck.rules import AssessmentResult
 from skillcheck.rules.models import Citation, DocumentItem, NextStep, WarningItem
 from skillcheck.rules.outcomes import OUTCOME_TITLES
 from skillcheck.rules.report import to_markdown
+from skillcheck.ui import form
 from skillcheck.ui import html as h
-from skillcheck.ui import profile
 from skillcheck.ui.session import new_id
 from skillcheck.ui.timeline import timeline_chart
 
-BASE_KEY = "form_base"
-QUALS_KEY = "form_quals"
-JOBS_KEY = "form_jobs"
-ERROR_KEY = "form_error"
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
 OUTCOMES: dict[str, tuple[str, BadgeColor, str]] = {
     "meets_criteria": (OUTCOME_TITLES["meets_criteria"], "green", ":material/check_circle:"),
@@ -43,163 +38,69 @@ OUTCOMES: dict[str, tuple[str, BadgeColor, str]] = {
         ":material/help:",
     ),
 }
-_LEVEL_LABELS = {lvl: lvl.replace("_", " ") for lvl in profile.LEVELS}
-_RELEVANCE_LABELS = {
-    "auto": "decide from title and tasks",
-    "highly_relevant": "highly relevant",
-    "relevant": "relevant",
-    "not_relevant": "not relevant",
-}
-_YES_NO_LABELS = {"auto": "decide from field", "yes": "yes", "no": "no"}
 
 
-def _base() -> dict[str, pd.DataFrame]:
-    if BASE_KEY not in st.session_state:
-        st.session_state[BASE_KEY] = {
-            "quals": profile.quals_frame(),
-            "jobs": profile.jobs_frame(),
-        }
-    base: dict[str, pd.DataFrame] = st.session_state[BASE_KEY]
-    return base
-
-
-def load_example() -> None:
-    """Fill the form with a known case (a callback: runs before the next script run)."""
-    st.session_state[BASE_KEY] = {
-        "quals": profile.quals_frame(profile.EXAMPLE_QUALS),
-        "jobs": profile.jobs_frame(profile.EXAMPLE_JOBS),
+def form_message(draft: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A new form turn for the history (``draft``: what the chat understood, if anything)."""
+    return {
+        "id": new_id(),
+        "role": "assistant",
+        "kind": "form",
+        "content": "",
+        "draft": draft,
+        "status": "open",
     }
-    for key in (QUALS_KEY, JOBS_KEY):
-        st.session_state.pop(key, None)
-    st.session_state["form_app_date"] = date(2026, 11, 22)
-    st.session_state["form_org_chart"] = True
 
 
-def prefill(data: dict[str, Any]) -> None:
-    """Fill the form with a draft profile the chat read (``assess`` input schema)."""
-    quals, jobs = profile.rows_from_input(data)
-    st.session_state[BASE_KEY] = {
-        "quals": profile.quals_frame(quals or None),
-        "jobs": profile.jobs_frame(jobs or None),
-    }
-    for key in (QUALS_KEY, JOBS_KEY):
-        st.session_state.pop(key, None)
-    if data.get("application_date"):
-        st.session_state["form_app_date"] = date.fromisoformat(str(data["application_date"]))
+def render_form_turn(message: dict[str, Any]) -> dict[str, Any] | None:
+    """Draw a form turn; on a valid submission, the eligibility message (else None).
 
-
-def close_form() -> None:
-    """Close the form and forget what was typed in it."""
-    st.session_state["form_open"] = False
-    for key in (BASE_KEY, QUALS_KEY, JOBS_KEY, ERROR_KEY):
-        st.session_state.pop(key, None)
-
-
-_QUAL_CONFIG = {
-    "title": st.column_config.TextColumn("Qualification", help="e.g. Diploma of Business"),
-    "level": st.column_config.SelectboxColumn(
-        "AQF level", options=profile.LEVELS, format_func=lambda v: _LEVEL_LABELS.get(str(v), str(v))
-    ),
-    "field": st.column_config.TextColumn("Field of study (major)"),
-    "highly_relevant": st.column_config.SelectboxColumn(
-        "Highly relevant field?",
-        options=profile.YES_NO_AUTO,
-        default="auto",
-        format_func=lambda v: _YES_NO_LABELS.get(str(v), str(v)),
-    ),
-    "completed": st.column_config.DateColumn(
-        "Completed on", help="Leave empty if not completed", format="YYYY-MM-DD"
-    ),
-}
-_JOB_CONFIG = {
-    "title": st.column_config.TextColumn("Job title"),
-    "start": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-    "end": st.column_config.DateColumn("End", help="Empty: still in this job", format="YYYY-MM-DD"),
-    "hours_per_week": st.column_config.NumberColumn("Hours/week"),
-    "paid": st.column_config.CheckboxColumn("Paid", default=True),
-    "relevance": st.column_config.SelectboxColumn(
-        "Relevance",
-        options=profile.RELEVANCE,
-        default="auto",
-        format_func=lambda v: _RELEVANCE_LABELS.get(str(v), str(v)),
-    ),
-    "tasks": st.column_config.TextColumn("Main tasks (separate with ;)"),
-    "front_line_retail": st.column_config.CheckboxColumn("Front-line retail", default=False),
-    "transactional": st.column_config.CheckboxColumn("Mostly transactions", default=False),
-    "operations_only": st.column_config.CheckboxColumn("Operations only", default=False),
-}
-
-
-def render_form() -> dict[str, Any] | None:
-    """Draw the form; on a valid submission, the new history message (else None)."""
-    base = _base()
+    An open form shows its inputs; a submitted one a line saying what was checked.
+    """
+    form_id = str(message["id"])
     with st.chat_message("assistant"):
-        st.markdown("**Check your eligibility**")
-        st.caption(
-            "Add one row per qualification and per job. The check is made by the "
-            "rules engine from the published criteria, not by a language model."
-        )
-        with st.container(horizontal=True):
-            st.button("Fill in an example", on_click=load_example, key="form_example")
-            st.button("Close the form", on_click=close_form, key="form_close")
-        with st.form("eligibility_form", clear_on_submit=False, enter_to_submit=False):
-            app_date = st.date_input(
-                "Date of application",
-                value=date.today(),
-                key="form_app_date",
-                format="YYYY-MM-DD",
+        st.html(f'<div id="turn-{h.esc(form_id)}"></div>')
+        if message.get("status") != "open":
+            sent = message.get("payload") or {}
+            st.html(
+                '<p class="sc-muted">Eligibility form sent: '
+                f"{len(sent.get('qualifications') or [])} qualification(s), "
+                f"{len(sent.get('employment') or [])} job(s), application date "
+                f"{h.esc(sent.get('application_date') or 'today')}.</p>"
             )
-            st.markdown("Qualifications")
-            quals = st.data_editor(
-                base["quals"],
-                key=QUALS_KEY,
-                num_rows="dynamic",
-                hide_index=True,
-                column_config=_QUAL_CONFIG,
-                width="stretch",
-            )
-            st.markdown("Jobs (paid employment)")
-            jobs = st.data_editor(
-                base["jobs"],
-                key=JOBS_KEY,
-                num_rows="dynamic",
-                hide_index=True,
-                column_config=_JOB_CONFIG,
-                width="stretch",
-            )
-            chart = st.checkbox(
-                "My employers can give an organisational chart", key="form_org_chart"
-            )
-            declaration = st.checkbox(
-                "Otherwise, I can give a statutory declaration", key="form_stat_decl"
-            )
-            submitted = st.form_submit_button("Check eligibility", type="primary")
-        if submitted:
-            message = _submit(app_date, quals, jobs, chart, declaration)
-            if message is not None:
-                return message
-        error = st.session_state.get(ERROR_KEY)
-        if error:
-            hint = f"<br>{h.esc(error['hint'])}" if error.get("hint") else ""
+            return None
+        form.init_form(form_id, message.get("draft"))
+        pressed = form.draw(form_id)
+        error_key = form.key(form_id, "error")
+        if pressed:
+            result = _submit(form_id)
+            if result is not None:
+                message["status"] = "sent"
+                message["payload"] = result["eligibility"]["input"]
+                form.forget(form_id)
+                return result
+        errors = st.session_state.get(error_key)
+        if errors:
             st.html(
                 '<div class="sc-notice sc-notice-error sc-form-error" role="alert">'
-                f"{h.esc(error['message'])}{hint}</div>"
+                + "<br>".join(h.esc(e) for e in errors)
+                + "</div>"
             )
     return None
 
 
-def _submit(
-    app_date: Any, quals: pd.DataFrame, jobs: pd.DataFrame, chart: bool, declaration: bool
-) -> dict[str, Any] | None:
-    payload, rows = profile.to_payload(
-        app_date if isinstance(app_date, date) else None, quals, jobs, chart, declaration
-    )
+def _submit(form_id: str) -> dict[str, Any] | None:
+    error_key = form.key(form_id, "error")
+    found = form.problems(form.rows(form_id, "qual"), form.rows(form_id, "job"))
+    if found:
+        st.session_state[error_key] = found
+        return None
+    payload, rows = form.payload(form_id)
     result, error = assess_profile(payload)
     if error is not None or result is None:
-        message = error or "the engine returned nothing"
-        st.session_state[ERROR_KEY] = {"message": message, "hint": profile.row_hint(message, rows)}
+        st.session_state[error_key] = [form.in_words(error or "the engine returned nothing", rows)]
         return None
-    st.session_state.pop(ERROR_KEY, None)
+    st.session_state.pop(error_key, None)
     run = EligibilityRun(payload, result)
     return {
         "id": new_id(),
@@ -324,6 +225,7 @@ def render_card(run: EligibilityRun, message_id: str) -> None:
     """The engine's result as one card: badge, routes, periods, chart, lists, downloads."""
     result = run.result
     with st.container(border=True, key=f"card-{message_id}"):
+        st.html(f'<div id="verdict-{h.esc(message_id)}"></div>')
         label, color, icon = OUTCOMES.get(
             result.outcome, (result.outcome, "gray", ":material/info:")
         )
@@ -348,7 +250,11 @@ def render_card(run: EligibilityRun, message_id: str) -> None:
         if result.periods:
             st.markdown("**Jobs: days counted and not counted**")
             st.dataframe(periods_table(result), hide_index=True, width="stretch")
-        chart = timeline_chart(result)
+        try:
+            theme = st.context.theme.type or "light"
+        except Exception:
+            theme = "light"
+        chart = timeline_chart(result, theme)
         if chart is not None:
             st.markdown("**Timeline**")
             st.altair_chart(chart, width="stretch", key=f"timeline-{message_id}")

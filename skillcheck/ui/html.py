@@ -25,30 +25,137 @@ NOT_LATEST_NOTE = (
     "have changed since."
 )
 
-CSS = """
-<style>
+# The app's colours. Streamlit 1.67 exposes no CSS variables of its theme, so the page's
+# theme type (light or dark) is read from the app's computed background by THEME_JS and
+# set as ``data-sc-theme`` on <html>; the server's guess (``st.context.theme.type``) is
+# the default until then. Body text inherits Streamlit's own text colour; only secondary
+# text, notes and links get colours of ours, each at least 4.5:1 on its theme's
+# background (measured by the browser test). Highlights carry their own dark text.
+PALETTES = {
+    "light": {
+        "--sc-muted": "#4b5060",
+        "--sc-note": "#7a4500",
+        "--sc-link": "#0b57d0",
+        "--sc-accent": "#3b6fc4",
+        "--sc-mark-bg": "#ffe27a",
+        "--sc-mark-fg": "#1b1b1b",
+        "--sc-card": "rgba(59,111,196,.07)",
+    },
+    "dark": {
+        "--sc-muted": "#c9ccd4",
+        "--sc-note": "#ffcf87",
+        "--sc-link": "#8ab4f8",
+        "--sc-accent": "#6f9be8",
+        "--sc-mark-bg": "#ffe27a",
+        "--sc-mark-fg": "#1b1b1b",
+        "--sc-card": "rgba(111,155,232,.10)",
+    },
+}
+
+
+def _vars(kind: str) -> str:
+    return "; ".join(f"{k}: {v}" for k, v in PALETTES[kind].items())
+
+
+def css(theme_type: str | None = None) -> str:
+    """The app's styles; ``theme_type`` (light or dark) is the server's guess of the theme."""
+    default = "dark" if theme_type == "dark" else "light"
+    return (
+        "<style>\n"
+        f":root {{ {_vars(default)}; }}\n"
+        f"html[data-sc-theme=light] {{ {_vars('light')}; }}\n"
+        f"html[data-sc-theme=dark] {{ {_vars('dark')}; }}\n" + _CSS_RULES + "</style>"
+    )
+
+
+_CSS_RULES = """
 .sc-answer p { margin: 0 0 .5em 0; }
 .sc-answer ul { margin: 0 0 .5em 1.1em; padding: 0; }
-.sc-cite { text-decoration: none; font-weight: 600; font-size: .85em; vertical-align: super; }
-.sc-sources { margin-top: .4em; border-top: 1px solid rgba(128,128,128,.3); padding-top: .4em; }
+.sc-answer a, .sc-source a, .sc-about a, .sc-evidence a { color: var(--sc-link); }
+.sc-cite { text-decoration: none; font-weight: 600; font-size: .85em; vertical-align: super;
+  color: var(--sc-link); }
+.sc-sources { margin-top: .4em; border-top: 1px solid rgba(128,128,128,.35); padding-top: .4em; }
 .sc-sources-title { font-weight: 600; font-size: .9em; margin-bottom: .3em; }
-.sc-source { margin: 0 0 .7em 0; padding: .4em .6em; border-left: 3px solid #4a7bd0;
-  background: rgba(74,123,208,.06); border-radius: 4px; scroll-margin-top: 4em; }
-.sc-source:target { background: rgba(255,213,79,.25); }
+.sc-source { margin: 0 0 .6em 0; padding: .4em .6em; border-left: 3px solid var(--sc-accent);
+  background: var(--sc-card); border-radius: 4px; scroll-margin-top: 4em;
+  overflow-wrap: anywhere; }
+.sc-source:target { outline: 2px solid var(--sc-accent); }
 .sc-source-head { font-size: .9em; }
-.sc-meta { color: #666; }
-.sc-note { font-size: .85em; color: #8a5300; margin: .2em 0; }
-.sc-passage { white-space: pre-wrap; font-size: .85em; max-height: 14em; overflow-y: auto;
-  margin-top: .3em; color: #333; }
-.sc-passage mark { background: #ffe58a; padding: 0 .1em; }
-.sc-notice { font-size: .85em; padding: .35em .6em; border-radius: 4px; margin: .25em 0;
-  background: rgba(74,123,208,.08); }
-.sc-notice-fallback, .sc-notice-warning { background: rgba(255,170,0,.15); }
-.sc-notice-error { background: rgba(255,60,60,.12); }
-.sc-user { white-space: pre-wrap; }
+.sc-source summary { cursor: pointer; font-size: .9em; }
+.sc-preview { color: var(--sc-muted); }
+.sc-meta { color: var(--sc-muted); }
+.sc-note { font-size: .85em; color: var(--sc-note); margin: .2em 0; }
+.sc-passage { white-space: pre-wrap; font-size: .88em; margin-top: .3em; }
+.sc-passage mark, .sc-answer mark { background: var(--sc-mark-bg); color: var(--sc-mark-fg);
+  padding: 0 .1em; border-radius: 2px; }
+.sc-notice { font-size: .88em; padding: .35em .6em; border-radius: 4px; margin: .25em 0;
+  background: rgba(74,123,208,.10); }
+.sc-notice-fallback, .sc-notice-warning { background: rgba(255,170,0,.16); }
+.sc-notice-error { background: rgba(255,60,60,.14); }
+.sc-user { white-space: pre-wrap; overflow-wrap: anywhere; }
 .sc-list { margin: .2em 0 .5em 1.1em; padding: 0; }
-.sc-disclaimer { font-size: .8em; color: #666; font-style: italic; }
-</style>
+.sc-disclaimer { font-size: .85em; color: var(--sc-muted); font-style: italic; }
+.sc-muted { color: var(--sc-muted); font-size: .9em; }
+.sc-copy { font: inherit; font-size: .85em; cursor: pointer; border-radius: 6px;
+  padding: .15em .6em; border: 1px solid rgba(128,128,128,.5); background: transparent;
+  color: inherit; }
+.sc-about p, .sc-about li { font-size: .92em; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] p, [data-testid="stTooltipHoverTarget"] {
+  color: inherit !important; opacity: 1 !important; }
+[data-testid="stCaptionContainer"] { color: var(--sc-muted) !important; }
+[data-testid="stMarkdownContainer"] a { color: var(--sc-link); }
+[data-testid="stChatMessageAvatarUser"] { background-color: #a3262a !important; }
+[data-testid="stChatMessageAvatarAssistant"] { background-color: #1d4ed8 !important; }
+[data-testid="stChatMessageAvatarUser"] *, [data-testid="stChatMessageAvatarAssistant"] * {
+  color: #ffffff !important; }
+[data-testid="stFeedback"] button, [data-testid="stFeedback"] button * {
+  color: var(--sc-muted) !important; opacity: 1 !important; }
+[data-testid="stDateInputField"] span { color: inherit !important; opacity: 1 !important; }
+[data-testid="stDateInputField"] [data-placeholder] { color: var(--sc-muted) !important; }
+input::placeholder, textarea::placeholder { color: var(--sc-muted) !important; opacity: 1; }
+[id^="turn-"], [id^="verdict-"] { scroll-margin-top: 70px; }
+@media (max-width: 640px) { .block-container, [data-testid="stMainBlockContainer"] {
+  padding-left: .75rem; padding-right: .75rem; } }
+"""
+
+#: Sets ``data-sc-theme`` on <html> from the app's computed background (light or dark),
+#: again whenever it changes (the user can switch themes without a rerun).
+THEME_JS = """
+<script>
+(function () {
+  function apply() {
+    var app = document.querySelector('.stApp') || document.body;
+    var m = getComputedStyle(app).backgroundColor.match(/[0-9.]+/g);
+    if (!m) { return; }
+    var y = 0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2];
+    var kind = y < 128 ? 'dark' : 'light';
+    if (document.documentElement.dataset.scTheme !== kind) {
+      document.documentElement.dataset.scTheme = kind;
+    }
+  }
+  apply();
+  if (!window.__scThemeTimer) { window.__scThemeTimer = setInterval(apply, 400); }
+  if (!window.__scCopy) {
+    window.__scCopy = true;
+    document.addEventListener('click', function (ev) {
+      var b = ev.target.closest ? ev.target.closest('.sc-copy') : null;
+      if (!b) { return; }
+      var text = b.getAttribute('data-copy') || '';
+      var done = function () { b.textContent = 'Copied'; setTimeout(function () {
+        b.textContent = 'Copy'; }, 1500); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, function () { fallback(); });
+      } else { fallback(); }
+      function fallback() {
+        var t = document.createElement('textarea'); t.value = text;
+        document.body.appendChild(t); t.select();
+        try { document.execCommand('copy'); done(); } finally { t.remove(); }
+      }
+    });
+  }
+})();
+</script>
 """
 
 
@@ -146,10 +253,44 @@ def marked(passage: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def sources_html(passages: list[Passage], answer_text: str, message_id: str) -> str:
-    """The numbered sources under an answer: title, publisher, section, highlighted passage.
+PREVIEW_CHARS = 90
 
-    The highlights are the passage's own (the spans the answer quoted or stated).
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The first words of ``text`` on one line, cut at a word with an ellipsis."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def _source_meta(p: Passage) -> str:
+    """Publisher, section and capture date of a source, in words."""
+    parts = [esc(p.publisher), f"section “{esc(p.section)}”"]
+    if p.captured:
+        parts.append(f"captured {esc(p.captured)}")
+    return " · ".join(parts)
+
+
+def _title_link(p: Passage) -> str:
+    """The source's title, linked to its official page when the manifest has its address."""
+    if p.url and re.match(r"^https?://", p.url):
+        return (
+            f'<a href="{esc(p.url)}" target="_blank" rel="noopener noreferrer" '
+            f'title="The official page (opens in a new tab)">{esc(p.title)}</a>'
+        )
+    return esc(p.title)
+
+
+def sources_html(passages: list[Passage], answer_text: str, message_id: str) -> str:
+    """The numbered sources under an answer.
+
+    A passage the answer cites is shown whole with its highlights (the spans the
+    answer quoted or stated); one it does not cite is collapsed to a one-line preview
+    that opens on a click. Each card links to the official page and gives the date the
+    page was captured (``url`` and ``captured`` in ``corpus/manifest.yaml``; left out
+    when the manifest has none).
     """
     if not passages:
         return ""
@@ -157,20 +298,38 @@ def sources_html(passages: list[Passage], answer_text: str, message_id: str) -> 
     parts = ['<div class="sc-sources"><div class="sc-sources-title">Sources</div>']
     for p in sorted(passages, key=lambda p: p.n):
         n = p.n
-        parts.append(f'<div class="sc-source" id="{anchor(message_id, n)}">')
-        parts.append(
-            f'<div class="sc-source-head"><strong>[{n}] {esc(p.title)}</strong> '
-            f'<span class="sc-meta">· {esc(p.publisher)} · section '
-            f"“{esc(p.section)}”"
-            + ("" if n in cited else " · not cited in the answer")
-            + "</span></div>"
+        note = (
+            "" if p.latest_release else f'<div class="sc-note">Note: {esc(NOT_LATEST_NOTE)}</div>'
         )
-        if not p.latest_release:
-            parts.append(f'<div class="sc-note">Note: {esc(NOT_LATEST_NOTE)}</div>')
         body = _BLANK_LINES.sub("\n", marked(p.text, p.local_highlights()))
-        parts.append(f'<div class="sc-passage">{body}</div></div>')
+        passage = f'<div class="sc-passage">{body}</div>'
+        if n in cited:
+            parts.append(
+                f'<div class="sc-source sc-cited" id="{anchor(message_id, n)}">'
+                f'<div class="sc-source-head"><strong>[{n}] {_title_link(p)}</strong> '
+                f'<span class="sc-meta">· {_source_meta(p)}</span></div>'
+                f"{note}{passage}</div>"
+            )
+        else:
+            parts.append(
+                f'<details class="sc-source sc-uncited" id="{anchor(message_id, n)}">'
+                f"<summary><strong>[{n}] {esc(p.title)}</strong> "
+                f'<span class="sc-preview">· not cited · “{esc(preview(p.text))}”</span>'
+                "</summary>"
+                f'<div class="sc-source-head">{_title_link(p)} '
+                f'<span class="sc-meta">· {_source_meta(p)}</span></div>'
+                f"{note}{passage}</details>"
+            )
     parts.append("</div>")
     return "".join(parts)
+
+
+def copy_button_html(text: str) -> str:
+    """A button that copies ``text`` (the answer) to the clipboard (THEME_JS handles it)."""
+    return (
+        f'<button type="button" class="sc-copy" data-copy="{esc(text)}" '
+        'aria-label="Copy the answer">Copy</button>'
+    )
 
 
 def notices_html(notices: list[Notice]) -> str:

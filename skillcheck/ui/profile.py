@@ -1,7 +1,8 @@
-"""The eligibility form's tables, and their conversion to the ``assess`` input contract.
+"""The eligibility form's rows, and their conversion to the ``assess`` input contract.
 
-The form edits two tables (qualifications, jobs) whose columns are the contract's
-field names. :func:`to_payload` turns the edited tables into the same JSON object
+The form (:mod:`skillcheck.ui.form`) hands over its rows (qualifications, jobs) as two
+tables whose columns are the contract's field names. :func:`to_payload` turns them
+into the same JSON object
 ``skillcheck assess`` reads, so the engine validates it and its messages are the
 CLI's. Nothing is dropped or fixed silently: only rows left entirely blank are skipped.
 """
@@ -215,21 +216,6 @@ def to_payload(
     if application_date is not None:
         payload["application_date"] = application_date.isoformat()
     return payload, {"qualifications": qual_rows, "employment": job_row_ids}
-
-
-_ROW_REF = re.compile(r"\b(qualifications|employment)\s*(?:\[|\.)\s*(\d+)")
-_TABLE = {"qualifications": "qualifications", "employment": "jobs"}
-
-
-def row_hint(message: str, rows: dict[str, list[int]]) -> str | None:
-    """Where a CLI message's ``employment[0]`` sits in the form ("row 2 of the jobs table")."""
-    match = _ROW_REF.search(message)
-    if match is None:
-        return None
-    table, index = match.group(1), int(match.group(2))
-    ids = rows.get(table, [])
-    row = ids[index] if index < len(ids) else index
-    return f"That is row {row + 1} of the {_TABLE[table]} table."
 
 
 def rows_from_input(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -1,8 +1,13 @@
-"""The app's shared resources, built once per process and cached by Streamlit.
+"""The app's shared resources, made once per process and cached by Streamlit.
 
+The page never waits for them. On the first page load of a process, :func:`startup`
+starts one background thread that builds the store if it is missing (a fresh clone),
+opens the retriever and answers one question offline, so the embedding model and the
+topics' vectors are loaded before anyone asks. Every visitor's page is drawn at once
+meanwhile; a question asked before the thread is done waits for it behind a progress
+bar (:func:`wait_ready`).
 The settings are passed in as arguments (hashed by their JSON, secrets masked), so a
-change of settings gets its own retriever and assistant. The store is built on first
-start, with a status box and a progress bar, before the retriever is opened.
+change of settings gets its own resources.
 """
 
 from __future__ import annotations
@@ -10,19 +15,22 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
 from skillcheck.assistant import Assistant
 from skillcheck.config import Settings
-from skillcheck.errors import StoreError
+from skillcheck.conversations import ConversationStore
+from skillcheck.errors import SkillcheckError
 from skillcheck.indexing import run_ingest
 from skillcheck.retrieval import Retriever, open_retriever
-from skillcheck.store import Store, StoreInfo
-from skillcheck.ui.html import esc
+from skillcheck.store import Store
 
-_BUILD_LOCK = threading.Lock()
+#: How long a first build usually takes here (for the progress bar only).
+EXPECTED_SECONDS = 6.0
+WARM_QUESTION = "What qualification do I need?"
 
 
 def settings_key(settings: Settings) -> str:
@@ -33,10 +41,63 @@ def settings_key(settings: Settings) -> str:
 _HASH: dict[str | type[Any], Callable[[Any], Any]] = {Settings: settings_key}
 
 
-@st.cache_resource(show_spinner="Opening the sources...", hash_funcs=_HASH)
-def get_retriever(settings: Settings) -> Retriever:
-    """The hybrid retriever over the active store (the store must exist)."""
-    return open_retriever(settings, build=False)
+@dataclass
+class Startup:
+    """The background start: the store built if missing, the retriever opened and warmed."""
+
+    started: float = field(default_factory=time.monotonic)
+    building: bool = False
+    ready: threading.Event = field(default_factory=threading.Event)
+    retriever: Retriever | None = None
+    error: str | None = None
+
+    def run(self, settings: Settings) -> None:
+        """Build (if missing), open and warm; any failure is kept as one line."""
+        try:
+            if Store(settings).active_name() is None:
+                self.building = True
+                run_ingest(settings, force=False, progress=False)
+            retriever = open_retriever(settings, build=False)
+            # one offline turn loads what the first question needs (the embedding model,
+            # the topics' example vectors, the rules), so nobody waits for it later
+            for _ in Assistant(settings, retriever, offline=True).stream(WARM_QUESTION, []):
+                pass
+            self.retriever = retriever
+        except SkillcheckError as exc:
+            self.error = str(exc)
+        except Exception as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.ready.set()
+
+    def progress(self) -> float:
+        """A rough share of the work done (for the progress bar)."""
+        if self.ready.is_set():
+            return 1.0
+        return min(0.95, (time.monotonic() - self.started) / EXPECTED_SECONDS)
+
+
+@st.cache_resource(show_spinner=False, hash_funcs=_HASH)
+def startup(settings: Settings) -> Startup:
+    """The process's one background start for these settings (begun on first call)."""
+    state = Startup()
+    threading.Thread(
+        target=state.run, args=(settings,), name="skillcheck-start", daemon=True
+    ).start()
+    return state
+
+
+def wait_ready(state: Startup) -> None:
+    """Wait for the background start, showing a progress bar while it runs."""
+    if state.ready.is_set():
+        return
+    label = "Preparing the sources (first start)..." if state.building else "Opening the sources..."
+    with st.status(label, expanded=True) as status:
+        bar = st.progress(state.progress(), text="Reading the two pages and indexing them")
+        while not state.ready.wait(0.25):
+            bar.progress(state.progress(), text="Reading the two pages and indexing them")
+        bar.progress(1.0, text=f"Ready in {time.monotonic() - state.started:.1f} s")
+        status.update(label="The sources are ready", state="complete", expanded=False)
 
 
 @st.cache_resource(show_spinner=False, hash_funcs=_HASH)
@@ -45,55 +106,20 @@ def get_assistant(settings: Settings, _retriever: Retriever, offline: bool) -> A
     return Assistant(settings, _retriever, offline=offline)
 
 
-def store_missing(settings: Settings) -> bool:
-    """True when no store has been built yet where the settings point."""
-    return Store(settings).active_name() is None
+@st.cache_resource(show_spinner=False)
+def conversation_store(home: str) -> ConversationStore:
+    """Saved conversations and feedback under ``SKILLCHECK_HOME``."""
+    from pathlib import Path
+
+    return ConversationStore(Path(home))
 
 
-def build_store(settings: Settings, *, force: bool = False) -> str:
-    """Build (or rebuild) the store with a visible status and progress bar; its summary."""
-    label = "Rebuilding the source store" if force else "Building the source store (first start)"
-    with _BUILD_LOCK, st.status(label + "...", expanded=True) as status:
-        bar = st.progress(0.05, text="Reading the corpus and embedding its passages")
-        started = time.perf_counter()
-        summary = run_ingest(settings, force=force, progress=False)
-        bar.progress(1.0, text=f"Done in {time.perf_counter() - started:.1f} s")
-        status.update(label=summary.line(), state="complete", expanded=False)
-    get_retriever.clear()
-    get_assistant.clear()
-    return summary.line()
-
-
-def ensure_retriever(settings: Settings) -> Retriever:
-    """The retriever; a missing store is built first, with a progress indicator."""
-    if store_missing(settings):
-        with _BUILD_LOCK:
-            missing = store_missing(settings)
-        if missing:
-            build_store(settings)
-    return get_retriever(settings)
-
-
-def retriever_or_stop(settings: Settings) -> Retriever:
-    """The retriever; a store that cannot be opened is explained, with a rebuild button."""
-    try:
-        return ensure_retriever(settings)
-    except StoreError as exc:
-        problem = str(exc)
-    st.html(
-        '<div class="sc-notice sc-notice-error" role="alert">'
-        f"The source store cannot be opened: {esc(problem)}</div>"
+@st.fragment(run_every=0.5)
+def startup_indicator(state: Startup) -> None:
+    """A progress bar while the sources are prepared; the page reruns once they are ready."""
+    if state.ready.is_set():
+        st.rerun(scope="app")
+    st.progress(
+        state.progress(),
+        text="Preparing the sources (first start). You can type your question already.",
     )
-    if st.button("Rebuild the store", key="rebuild_broken_store", type="primary"):
-        build_store(settings, force=True)
-        st.rerun()
-    st.stop()
-    raise AssertionError("unreachable: st.stop() ends the run")  # pragma: no cover
-
-
-def store_info(retriever: Retriever) -> StoreInfo | None:
-    """The active store's metadata, or None when it cannot be read."""
-    try:
-        return retriever.store.info()
-    except Exception:
-        return None

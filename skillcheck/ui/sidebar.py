@@ -1,39 +1,83 @@
-"""The sidebar: which mode answers, the store's state with a rebuild button, session settings."""
+"""The sidebar: a new chat and the past ones, the eligibility form, "About the sources".
+
+Nothing of the workshop is here: the store is rebuilt with ``skillcheck ingest`` (an
+administrator's command), and how many passages an answer uses is a setting
+(``SKILLCHECK_TOP_K``), not an applicant's choice. When a language model is
+configured, the applicant may still switch it off for their session.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from skillcheck.config import Settings
-from skillcheck.retrieval import MAX_TOP_K, Retriever
+from skillcheck.conversations import Summary
+from skillcheck.corpus import SourceMeta, load_manifest
+from skillcheck.errors import SkillcheckError
 from skillcheck.ui import html as h
-from skillcheck.ui.resources import build_store, store_info
 
-TOP_K_MAX = min(10, MAX_TOP_K)
+SHOWN_CONVERSATIONS = 15
 
 
 @dataclass(frozen=True)
 class SessionOptions:
     """What a user may change for their own session."""
 
-    top_k: int
     use_model: bool
 
 
-def _clear_chat() -> None:
-    st.session_state["messages"] = []
-    st.session_state["form_open"] = False
-    st.session_state.pop("form_error", None)
+@st.cache_data(show_spinner=False)
+def source_pages(corpus_dir: Path) -> list[SourceMeta]:
+    """The manifest's sources (read once per process)."""
+    try:
+        return list(load_manifest(corpus_dir).sources)
+    except SkillcheckError:
+        return []
 
 
-def open_form() -> None:
-    """Open the eligibility form at the bottom of the chat."""
-    st.session_state["form_open"] = True
+def about_html(sources: list[SourceMeta]) -> str:
+    """The two pages the answers come from, in plain words, with their links and dates."""
+    items = []
+    for s in sources:
+        title = (
+            f'<a href="{h.esc(s.url)}" target="_blank" rel="noopener noreferrer">'
+            f"{h.esc(s.title)}</a>"
+            if s.url
+            else h.esc(s.title)
+        )
+        note = "" if s.latest_release else f"<br><em>{h.esc(h.NOT_LATEST_NOTE)}</em>"
+        items.append(
+            f"<li><strong>{title}</strong><br>Published by {h.esc(s.publisher)}. "
+            f"Copied on {h.esc(s.captured)}.{note}</li>"
+        )
+    return (
+        '<div class="sc-about"><p>Every answer comes from these public pages, copied word '
+        "for word. The eligibility check applies their published criteria with fixed "
+        "rules; it is not VETASSESS's decision and not migration advice.</p>"
+        f'<ul class="sc-list">{"".join(items)}</ul>'
+        "<p>The pages may have changed since they were copied: check the official "
+        "page before you apply.</p></div>"
+    )
 
 
-def render_sidebar(settings: Settings, retriever: Retriever) -> SessionOptions:
+def _when(seconds: float) -> str:
+    return time.strftime("%d %b, %H:%M", time.localtime(seconds))
+
+
+def render_sidebar(
+    settings: Settings,
+    conversations: list[Summary],
+    current: str,
+    *,
+    on_new_chat: Callable[[], None],
+    on_switch: Callable[[str], None],
+    on_open_form: Callable[[], None],
+) -> SessionOptions:
     """Draw the sidebar; the session's options."""
     with st.sidebar:
         st.header("skillcheck")
@@ -41,32 +85,20 @@ def render_sidebar(settings: Settings, retriever: Retriever) -> SessionOptions:
         use_model = settings.llm_configured
         if settings.llm_configured:
             use_model = st.toggle("Use the language model", value=True, key="use_model")
-        top_k = st.slider(
-            "Passages per answer (top-k)",
-            min_value=1,
-            max_value=TOP_K_MAX,
-            value=min(settings.top_k, TOP_K_MAX),
-            key="top_k",
-        )
-        st.button("Check my eligibility", on_click=open_form, key="open_form_sidebar")
-        st.button("Clear the chat", on_click=_clear_chat, key="clear_chat")
-        st.subheader("Sources store")
-        info = store_info(retriever)
-        if info is None:
-            st.html('<div class="sc-notice sc-notice-error">The store cannot be read.</div>')
-        else:
-            st.html(
-                h.list_html(
-                    [
-                        f"Sources: {', '.join(info.sources)}",
-                        f"Chunks: {info.chunks}",
-                        f"Embedding model: {info.embedding_model}",
-                        f"Collection: {info.collection}",
-                        f"Built: {info.built_at}",
-                    ]
+        st.button("New chat", on_click=on_new_chat, key="new_chat", icon=":material/add:")
+        st.button("Check my eligibility", on_click=on_open_form, key="open_form_sidebar")
+        others = [c for c in conversations if c.id != current][:SHOWN_CONVERSATIONS]
+        if others:
+            st.subheader("Earlier chats")
+            for c in others:
+                st.button(
+                    f"{c.title} · {_when(c.updated)}",
+                    key=f"conv-{c.id}",
+                    on_click=on_switch,
+                    args=(c.id,),
+                    type="tertiary",
                 )
-            )
-        if st.button("Rebuild the store", key="rebuild_store"):
-            build_store(settings, force=True)
-            st.rerun()
-    return SessionOptions(top_k=int(top_k), use_model=bool(use_model))
+            st.caption("Kept on this computer for 30 days (at most 50 chats).")
+        with st.expander("About the sources"):
+            st.html(about_html(source_pages(settings.corpus_dir)))
+    return SessionOptions(use_model=bool(use_model))

@@ -104,8 +104,12 @@ def _job_rows(
     return jobs, counted
 
 
-def timeline_chart(result: AssessmentResult) -> alt.LayerChart | None:
-    """The chart, or None when there is nothing dated to draw."""
+#: The windows' labels, at least 4.5:1 on the page in each theme.
+WINDOW_LABEL = {"light": "#0d47a1", "dark": "#90caf9"}
+
+
+def timeline_chart(result: AssessmentResult, theme: str = "light") -> alt.LayerChart | None:
+    """The chart, or None when there is nothing dated to draw (``theme``: light or dark)."""
     route = focus_route(result)
     jobs, counted = _job_rows(result, route)
     quals: list[QualRow] = [
@@ -116,7 +120,8 @@ def timeline_chart(result: AssessmentResult) -> alt.LayerChart | None:
     if not jobs and not quals:
         return None
     title = f"Counted days for route {route.route}" if route else "No route's qualification met"
-    return _layers(result.application_date, windows(result), jobs, counted, quals, title)
+    label = WINDOW_LABEL.get(theme, WINDOW_LABEL["light"])
+    return _layers(result.application_date, windows(result), jobs, counted, quals, title, label)
 
 
 def _layers(
@@ -126,6 +131,7 @@ def _layers(
     counted: list[CountedRow],
     quals: list[QualRow],
     title: str,
+    label: str,
 ) -> alt.LayerChart:
     rows = [j["row"] for j in jobs] + [q["row"] for q in quals]
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260))
@@ -143,7 +149,7 @@ def _layers(
             ],
         ),
         alt.Chart(win)
-        .mark_text(align="left", baseline="bottom", dx=2, fontSize=11, color="#1565c0")
+        .mark_text(align="left", baseline="bottom", dx=2, fontSize=11, color=label)
         .encode(x="s:T", y=alt.value(-4), text="window:N"),
     ]
     if jobs:

@@ -96,10 +96,13 @@ def test_a_blank_job_row_keeps_its_checkbox_defaults() -> None:
     assert profile.job_rows(jobs) == ([], [])
 
 
-def test_row_hints_name_the_table_row_not_the_list_index() -> None:
-    hint = profile.row_hint("employment[1].start: missing", {"employment": [0, 3]})
-    assert hint == "That is row 4 of the jobs table."
-    assert profile.row_hint("application_date: bad", {}) is None
+def test_engine_messages_name_the_forms_job_and_field_in_words() -> None:
+    from skillcheck.ui.form import in_words
+
+    said = in_words("employment[1].start: missing", {"employment": [0, 3]})
+    assert said == "Job 4, the start date: missing"
+    assert in_words("application_date: bad", {}) == "The application date: bad"
+    assert in_words("something else", {}) == "something else"
 
 
 def _example_payload() -> dict[str, Any]:
@@ -164,7 +167,7 @@ def test_a_run_read_back_from_json_is_the_run_and_the_downloads_are_made_from_it
     assert heading in report_markdown(run.result)
 
 
-def test_a_store_of_an_old_layout_is_explained_and_rebuilt_from_the_page(
+def test_a_store_of_an_old_layout_is_explained_with_the_command_that_rebuilds_it(
     tmp_path: Path, monkeypatch: Any
 ) -> None:
     from skillcheck.config import get_settings
@@ -180,14 +183,36 @@ def test_a_store_of_an_old_layout_is_explained_and_rebuilt_from_the_page(
     store = Store(settings)
     col = store._client.get_collection(store.active_name())
     col.modify(metadata={**(col.metadata or {}), "schema": 0})
-    resources.get_retriever.clear()
+    resources.startup.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    page = "\n".join(str(e.value) for e in at.html)
-    assert "The source store cannot be opened" in page and "layout 0" in page
-    at = at.button(key="rebuild_broken_store").click().run()
+    assert any("hours" in b.label for b in at.button)  # the page is drawn at once
+    at.chat_input[0].set_value("How many hours a week?")
+    at = at.run()
     assert not at.exception
-    assert any("hours" in b.label for b in at.button)  # the chat is back
+    page = "\n".join(str(e.value) for e in at.html)
+    assert "The sources cannot be opened right now" in page and "layout 0" in page
+    assert "skillcheck ingest" in page  # rebuilding is the administrator's command
+    assert not any("Rebuild" in b.label for b in at.button)  # not a public button
+    resources.startup.clear()
+
+
+def test_a_cited_source_is_shown_whole_and_an_uncited_one_as_a_one_line_preview() -> None:
+    long = "Uncited passage words. " * 20
+    cited = _citation(
+        1, "The cited sentence.", url="https://example.org/page", captured="2026-11-22"
+    )
+    other = _citation(2, long, url="javascript:alert(1)", captured=None)
+    out = h.sources_html([cited, other], "An answer [1].", "m")
+    head, rest = out.split('<details class="sc-source sc-uncited" id="src-m-2"')
+    assert 'class="sc-source sc-cited" id="src-m-1"' in head and "<details" not in head
+    assert '<a href="https://example.org/page" target="_blank"' in head
+    assert "captured 2026-11-22" in head
+    assert rest.count("<summary>") == 1 and "not cited" in rest
+    preview = rest.split("<summary>")[1].split("</summary>")[0]
+    assert len(preview) < 250 and "…" in preview  # one line, cut at a word
+    assert 'href="javascript' not in out  # only http(s) addresses are linked
+    assert "captured" not in rest.split("</summary>")[1]  # no date given: none shown
 
 
 def test_merged_list_items_are_each_highlighted() -> None:
@@ -328,3 +353,42 @@ def test_hostile_list_items_and_class_are_text() -> None:
     out = h.list_html([HOSTILE, HOSTILE], css=HOSTILE)
     _inert(out)
     assert out == f'<ul class="{ESCAPED}"><li>{ESCAPED}</li><li>{ESCAPED}</li></ul>'
+
+
+def test_the_page_is_usable_while_the_sources_are_prepared(monkeypatch: Any) -> None:
+    import threading
+
+    from skillcheck.ui import resources
+
+    release = threading.Event()
+    real_run = resources.Startup.run
+
+    def slow_run(self: resources.Startup, settings: Any) -> None:
+        self.building = True
+        release.wait(30)  # the store is "being built" until the test says so
+        real_run(self, settings)
+
+    monkeypatch.setattr(resources.Startup, "run", slow_run)
+    resources.startup.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        assert at.chat_input, "the chat box is there before the sources are ready"
+        assert any("hours" in b.label for b in at.button)
+        bars = at.get("progress")
+        assert bars and "Preparing the sources" in str(bars[0].proto.text)
+        second = AppTest.from_file(APP, default_timeout=60).run()  # another visitor
+        assert not second.exception and second.chat_input
+    finally:
+        release.set()
+        resources.startup.clear()
+
+
+def test_the_timelines_window_labels_follow_the_theme() -> None:
+    from skillcheck.ui.timeline import WINDOW_LABEL
+
+    result = rules.assess(_example_payload())
+    for theme in ("light", "dark"):
+        chart = timeline_chart(result, theme)
+        assert chart is not None
+        assert WINDOW_LABEL[theme] in json.dumps(chart.to_dict(), default=str)
