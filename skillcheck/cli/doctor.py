@@ -61,9 +61,18 @@ def _fell_back(done: Done) -> str | None:
     return next((n.text for n in done.notices if n.kind == "fallback"), None)
 
 
+BASE_MODEL_HINT = (
+    "; a model that runs to the limit on a short question is likely a base model "
+    "(use an instruction-tuned one) or needs a larger SKILLCHECK_MAX_TOKENS"
+)
+
+
 def _fix_of(done: Done) -> str:
     text = _fell_back(done) or "the model gave no answer"
-    return re.sub(r"^The language model could not answer: |\. This is the offline.*$", "", text)
+    fix = re.sub(r"^The language model could not answer: |\. This is the offline.*$", "", text)
+    if "-token limit (SKILLCHECK_MAX_TOKENS)" in fix:
+        fix += BASE_MODEL_HINT
+    return fix
 
 
 @dataclass

@@ -138,3 +138,17 @@ def test_doctor_fails_a_base_model_that_answers_but_never_calls_the_tool(
     row = _row(lines, "eligibility tool call")
     assert "FAIL" in row and "did not call assess_eligibility" in row and "tool calls" in row
     assert status == 1
+
+
+def test_doctor_says_a_model_that_runs_to_the_token_limit_may_be_a_base_model(
+    agent_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like gemma-3-270m (a base model) on llama.cpp: every answer ends at max_tokens."""
+    rambling = [stub.Step(text="The job is a job and the", finish="length") for _ in range(8)]
+    with stub.serve(*rambling, persona="llamacpp") as server:
+        status, lines = _doctor(agent_home, monkeypatch, capsys, server.base_url)
+    print("\n".join(lines))
+    row = _row(lines, "plain cited answer")
+    assert "FAIL" in row and "cut off at the 800-token limit" in row
+    assert "base model (use an instruction-tuned one)" in row
+    assert status == 1
