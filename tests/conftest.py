@@ -12,6 +12,21 @@ import pytest
 from skillcheck.config import get_settings
 
 _SECRET_VARS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SKILLCHECK_OPENAI_API_KEY", "CHROMA_HOST")
+# Markers whose tests need something built outside the venv (a 20-minute compile):
+# they run only when the -m expression names them, never in the default or CI run.
+OPT_IN_MARKERS = ("llama_server",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the opt-in markers' tests unless ``-m`` names the marker."""
+    expression = str(config.getoption("markexpr") or "")
+    keep, dropped = [], []
+    for item in items:
+        opt_in = [m for m in OPT_IN_MARKERS if item.get_closest_marker(m) is not None]
+        (dropped if any(m not in expression for m in opt_in) else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,9 @@ the server is reachable and lists the model; a plain question gets a cited answe
 with usage; an eligibility question makes a well-formed ``assess_eligibility`` call
 (the facts it states, dates and levels valid, nothing the engine decides); a
 follow-up after that tool turn is answered; an off-topic question is refused, not
-withheld; and the largest request's input tokens (the context used). Each turn is
+withheld; and the largest request's input tokens (the context used), against the
+context the server reports (llama.cpp, vLLM). A llama.cpp server with one model
+answers to any model name, so its model is taken whatever SKILLCHECK_MODEL says. Each turn is
 bounded by the usual settings. The result is a table, one check a row, each failure
 with its fix; the exit status is 0 when every check passes, else 1.
 """
@@ -17,7 +19,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from skillcheck.assistant import Assistant
 from skillcheck.config import Settings, get_settings
@@ -59,12 +61,47 @@ def _fell_back(done: Done) -> str | None:
     return next((n.text for n in done.notices if n.kind == "fallback"), None)
 
 
+BASE_MODEL_HINT = (
+    "; a model that runs to the limit on a short question is likely a base model "
+    "(use an instruction-tuned one) or needs a larger SKILLCHECK_MAX_TOKENS"
+)
+
+
 def _fix_of(done: Done) -> str:
     text = _fell_back(done) or "the model gave no answer"
-    return re.sub(r"^The language model could not answer: |\. This is the offline.*$", "", text)
+    fix = re.sub(r"^The language model could not answer: |\. This is the offline.*$", "", text)
+    if "-token limit (SKILLCHECK_MAX_TOKENS)" in fix:
+        fix += BASE_MODEL_HINT
+    return fix
 
 
-def _reachable(settings: Settings) -> Iterator[Check]:
+@dataclass
+class _Server:
+    """What the model list told about the server: the context it reports, if any."""
+
+    context: int | None = None
+
+
+def _context_of(model: Any) -> int | None:
+    """The context size a model entry reports: llama.cpp's ``meta.n_ctx``, vLLM's
+    ``max_model_len``; None when the server does not say (OpenAI, Ollama)."""
+    extra = getattr(model, "model_extra", None) or {}
+    meta = extra.get("meta")
+    value = meta.get("n_ctx") if isinstance(meta, dict) else extra.get("max_model_len")
+    return value if isinstance(value, int) and value > 0 else None
+
+
+def _names_of(model: Any) -> list[str]:
+    """The names a model entry answers to: its id and llama.cpp's ``aliases``."""
+    extra = getattr(model, "model_extra", None) or {}
+    aliases = extra.get("aliases")
+    names = [str(model.id)]
+    if isinstance(aliases, list):
+        names += [str(a) for a in aliases if a]
+    return names
+
+
+def _reachable(settings: Settings, server: _Server) -> Iterator[Check]:
     import openai
 
     key = settings.openai_api_key
@@ -76,7 +113,7 @@ def _reachable(settings: Settings) -> Iterator[Check]:
     )
     where = settings.openai_base_url or "https://api.openai.com/v1"
     try:
-        ids = [m.id for m in client.models.list()]
+        models = list(client.models.list())
     except openai.NotFoundError:
         yield Check(
             "reachable", False, f"{where}: no /models (HTTP 404); OPENAI_BASE_URL must end in /v1"
@@ -94,8 +131,20 @@ def _reachable(settings: Settings) -> Iterator[Check]:
         )
         return
     yield Check("reachable", True, where)
-    if settings.model in ids:
+    ids = [str(m.id) for m in models]
+    listed = next((m for m in models if settings.model in _names_of(m)), None)
+    if listed is not None:
+        server.context = _context_of(listed)
         yield Check("model listed", True, settings.model)
+    elif len(models) == 1 and getattr(models[0], "owned_by", None) == "llamacpp":
+        # llama-server with one model answers every request with it, whatever its name.
+        server.context = _context_of(models[0])
+        yield Check(
+            "model listed",
+            True,
+            f"llama.cpp serves its one model, {ids[0]}, whatever the name "
+            f"(SKILLCHECK_MODEL={settings.model} is not used; --alias names it)",
+        )
     else:
         shown = ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else "") or "none"
         yield Check(
@@ -107,7 +156,8 @@ def _reachable(settings: Settings) -> Iterator[Check]:
 
 def run_checks(settings: Settings, assistant: Assistant) -> Iterator[Check]:
     """The checks, in order, each as soon as it is done."""
-    yield from _reachable(settings)
+    server = _Server()
+    yield from _reachable(settings, server)
     largest = 0
 
     plain = _turn(assistant, PLAIN, [])
@@ -169,15 +219,28 @@ def run_checks(settings: Settings, assistant: Assistant) -> Iterator[Check]:
             "refused" if "withheld" not in kinds else "the refusal was withheld as a leak",
         )
 
-    yield Check(
-        "context used",
-        largest > 0,
+    yield _context_check(largest, settings.max_tokens, server.context)
+
+
+def _context_check(largest: int, max_tokens: int, context: int | None) -> Check:
+    """The context a request needs (its input tokens plus the answer cap) against the server's."""
+    if not largest:
+        return Check("context used", False, "no usage reported: the context used is unknown")
+    need = largest + max_tokens
+    said = (
         f"about {largest} input tokens a request (the largest turn's average), plus up to "
-        f"{settings.max_tokens} for the answer (SKILLCHECK_MAX_TOKENS): the server's "
-        "context must hold both"
-        if largest
-        else "no usage reported: the context used is unknown",
+        f"{max_tokens} for the answer (SKILLCHECK_MAX_TOKENS)"
     )
+    if context is None:
+        return Check("context used", True, f"{said}: the server's context must hold both")
+    if need > context:
+        return Check(
+            "context used",
+            False,
+            f"{said} is more than the server's {context}-token context: raise it "
+            "(llama.cpp -c, vLLM --max-model-len) or lower SKILLCHECK_MAX_TOKENS",
+        )
+    return Check("context used", True, f"{said}, within the server's {context}-token context")
 
 
 def print_table(checks: Iterator[Check], out: TextIO) -> bool:

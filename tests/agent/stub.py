@@ -115,6 +115,7 @@ class Stub:
     stopped: threading.Event = field(default_factory=threading.Event)
     persona: str = "openai"
     model_name: str = "stub-model"
+    context: int = 8192  # the context llama.cpp's /v1/models reports (meta.n_ctx)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def next_step(self, body: dict[str, Any], headers: dict[str, str]) -> Step:
@@ -198,8 +199,14 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             if self.path != "/v1/models":
                 self._send_json(404, {"error": {"message": "not found"}}, {})
                 return
-            models = {"object": "list", "data": [{"id": stub.model_name, "object": "model"}]}
-            self._send_json(200, models, {})
+            model: dict[str, Any] = {"id": stub.model_name, "object": "model"}
+            if stub.persona.startswith("llamacpp"):  # llama-server's shape (server-context.cpp)
+                model.update(
+                    aliases=[], tags=[], created=0, owned_by="llamacpp",
+                    meta={"vocab_type": 1, "n_vocab": 262144, "n_ctx": stub.context,
+                          "n_ctx_train": 32768, "n_params": 268098176},
+                )  # fmt: skip
+            self._send_json(200, {"object": "list", "data": [model]}, {})
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))

@@ -85,3 +85,70 @@ def test_doctor_without_a_key_says_what_to_set(
     get_settings.cache_clear()
     assert main(["doctor"]) == 1
     assert "set OPENAI_API_KEY" in capsys.readouterr().out
+
+
+def test_doctor_takes_llama_cpps_one_model_whatever_its_name_and_checks_its_context(
+    agent_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """llama-server lists its model by file name and answers to any name; it reports n_ctx."""
+    with stub.serve(*SCRIPT, persona="llamacpp") as server:
+        server.model_name = "gemma-3-270m-q4_k_m.gguf"  # not SKILLCHECK_MODEL (stub-model)
+        status, lines = _doctor(agent_home, monkeypatch, capsys, server.base_url)
+    print("\n".join(lines))
+    listed = _row(lines, "model listed")
+    assert " ok " in listed and "gemma-3-270m-q4_k_m.gguf" in listed and "--alias" in listed
+    context = _row(lines, "context used")
+    assert " ok " in context and "within the server's 8192-token context" in context
+    assert status == 0
+
+
+def test_doctor_fails_a_context_too_small_for_the_request_and_its_answer(
+    agent_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with stub.serve(*SCRIPT, persona="llamacpp") as server:
+        server.context = 512  # the stub's 120 input tokens + the 800-token answer cap
+        status, lines = _doctor(agent_home, monkeypatch, capsys, server.base_url)
+    print("\n".join(lines))
+    row = _row(lines, "context used")
+    assert "FAIL" in row and "512-token context" in row and "llama.cpp -c" in row
+    assert status == 1
+
+
+def test_doctor_fails_a_model_that_is_listed_under_another_name_elsewhere(
+    agent_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only llama.cpp ignores the name: vLLM and the others are still held to it."""
+    with stub.serve(*SCRIPT, persona="vllm") as server:
+        server.model_name = "Qwen/Qwen2.5-7B-Instruct"
+        status, lines = _doctor(agent_home, monkeypatch, capsys, server.base_url)
+    row = _row(lines, "model listed")
+    assert "FAIL" in row and "Qwen/Qwen2.5-7B-Instruct" in row and "SKILLCHECK_MODEL" in row
+    assert status == 1
+
+
+def test_doctor_fails_a_base_model_that_answers_but_never_calls_the_tool(
+    agent_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like gemma-3-270m on llama.cpp: text for every question, never a tool call."""
+    rambling = [stub.text(ANSWER) for _ in range(8)]
+    with stub.serve(*rambling, persona="llamacpp") as server:
+        status, lines = _doctor(agent_home, monkeypatch, capsys, server.base_url)
+    print("\n".join(lines))
+    assert " ok " in _row(lines, "plain cited answer")
+    row = _row(lines, "eligibility tool call")
+    assert "FAIL" in row and "did not call assess_eligibility" in row and "tool calls" in row
+    assert status == 1
+
+
+def test_doctor_says_a_model_that_runs_to_the_token_limit_may_be_a_base_model(
+    agent_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like gemma-3-270m (a base model) on llama.cpp: every answer ends at max_tokens."""
+    rambling = [stub.Step(text="The job is a job and the", finish="length") for _ in range(8)]
+    with stub.serve(*rambling, persona="llamacpp") as server:
+        status, lines = _doctor(agent_home, monkeypatch, capsys, server.base_url)
+    print("\n".join(lines))
+    row = _row(lines, "plain cited answer")
+    assert "FAIL" in row and "cut off at the 800-token limit" in row
+    assert "base model (use an instruction-tuned one)" in row
+    assert status == 1
