@@ -102,7 +102,8 @@ def with_page_details(passages: list[Passage]) -> list[Passage]:
     for p in passages:
         page = pages.get(p.source)
         if page is not None:
-            p = replace(p, url=p.url or page.url, captured=p.captured or page.captured)
+            captured = page.captured.isoformat() if page.captured else None
+            p = replace(p, url=p.url or page.url, captured=p.captured or captured)
         out.append(p)
     return out
 

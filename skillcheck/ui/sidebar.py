@@ -51,9 +51,13 @@ def about_html(sources: list[SourceMeta]) -> str:
             else h.esc(s.title)
         )
         note = "" if s.latest_release else f"<br><em>{h.esc(h.NOT_LATEST_NOTE)}</em>"
+        when = (
+            f"Captured on {h.esc(s.captured.isoformat())}."
+            if s.captured
+            else "The capture date was not recorded."
+        )
         items.append(
-            f"<li><strong>{title}</strong><br>Published by {h.esc(s.publisher)}. "
-            f"Copied on {h.esc(s.captured)}.{note}</li>"
+            f"<li><strong>{title}</strong><br>Published by {h.esc(s.publisher)}. {when}{note}</li>"
         )
     return (
         '<div class="sc-about"><p>Every answer comes from these public pages, copied word '
