@@ -25,7 +25,7 @@ from skillcheck.ui import eligibility, profile
 from skillcheck.ui import html as h
 from skillcheck.ui.sidebar import about_html
 
-HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
 LIVE = ("<script", "<img")
 
 
