@@ -23,7 +23,7 @@ with contextlib.suppress(SkillcheckError):  # a bad setting is said in one line 
     resources.startup(get_settings())
 
 from skillcheck.ui import chat, eligibility, render, session, sidebar
-from skillcheck.ui.html import esc
+from skillcheck.ui.html import error_html, store_problem_html
 
 EXAMPLES = [
     "What qualification do I need for a Customer Service Manager assessment?",
@@ -31,11 +31,6 @@ EXAMPLES = [
     "Which job titles are not suitable for this occupation?",
     "Am I eligible with a diploma and three years as a service manager?",
 ]
-STORE_PROBLEM = (
-    "The sources cannot be opened right now, so questions cannot be answered. "
-    "The site's administrator can rebuild them with the command "
-    "<code>skillcheck ingest</code>. ({problem})"
-)
 
 st.set_page_config(
     page_title="skillcheck · Customer Service Manager (149212)",
@@ -46,7 +41,7 @@ render.inject_css()
 try:
     settings = get_settings()
 except SkillcheckError as exc:  # a bad setting: one line naming the variable, no traceback
-    st.html(f'<div class="sc-notice sc-notice-error" role="alert">{esc(exc)}</div>')
+    st.html(error_html(exc, alert=True))
     st.stop()
 
 store = resources.conversation_store(str(settings.home))
@@ -122,11 +117,7 @@ if question:
     resources.wait_ready(start)
     if start.retriever is None:
         problem = start.error or "unknown problem"
-        st.html(
-            '<div class="sc-notice sc-notice-error" role="alert">'
-            + STORE_PROBLEM.format(problem=esc(problem))
-            + "</div>"
-        )
+        st.html(store_problem_html(problem))
         messages.pop()
         st.stop()
     assistant = resources.get_assistant(settings, start.retriever, not options.use_model)
@@ -140,11 +131,7 @@ if question:
     chat.save(store)
     st.rerun()
 elif start.ready.is_set() and start.retriever is None:
-    st.html(
-        '<div class="sc-notice sc-notice-error" role="alert">'
-        + STORE_PROBLEM.format(problem=esc(start.error or "unknown problem"))
-        + "</div>"
-    )
+    st.html(store_problem_html(start.error or "unknown problem"))
 
 target = st.session_state.pop(chat.SCROLL, None)
 if target:

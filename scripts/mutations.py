@@ -85,32 +85,47 @@ def mutations(spec: list[dict[str, object]]) -> list[Mutation]:
 
 
 def run(mutation: Mutation, tree: Path) -> tuple[bool, str, float]:
-    """Apply ``mutation`` in ``tree``, run its tests, restore; (killed, first failure, s)."""
+    """Apply ``mutation`` in ``tree``, run its tests, restore; (killed, first failure, s).
+
+    A test process that dies of a signal (not a failing test) is run again, twice at
+    most; one that keeps dying is reported, not counted as a kill.
+    """
     target = tree / mutation.path
     target.write_text(mutation.new, encoding="utf-8")
     started = time.perf_counter()
     try:
         env = dict(os.environ, PYTHONPATH=str(tree))
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *mutation.tests],
-            cwd=tree,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
+        for _ in range(3):
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-x",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    *mutation.tests,
+                ],
+                cwd=tree,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            if proc.returncode >= 0:
+                break
     except subprocess.TimeoutExpired:
         return True, "timed out (counted as killed)", time.perf_counter() - started
     finally:
         target.write_text(mutation.old, encoding="utf-8")
+    seconds = time.perf_counter() - started
+    if proc.returncode < 0:
+        return False, f"CRASHED (signal {-proc.returncode}, 3 tries)", seconds
     failed = [
         ln.split(" ")[1] for ln in proc.stdout.splitlines() if ln.startswith(("FAILED ", "ERROR "))
     ]
-    return (
-        proc.returncode != 0,
-        (failed[0] if failed else f"exit {proc.returncode}"),
-        (time.perf_counter() - started),
-    )
+    return proc.returncode != 0, (failed[0] if failed else f"exit {proc.returncode}"), seconds
 
 
 def main() -> int:
@@ -133,7 +148,9 @@ def main() -> int:
         for m in todo:
             killed, first, seconds = run(m, tree)
             survivors += not killed
-            verdict = first if killed else "**SURVIVED**"
+            verdict = (
+                first if killed else (first if first.startswith("CRASHED") else "**SURVIVED**")
+            )
             print(f"| {m.protection} | {m.path}:{m.line} | {verdict} | {seconds:.0f} |", flush=True)
     print(f"\n{len(todo)} mutations, {len(todo) - survivors} killed, {survivors} survived")
     return 1 if survivors else 0

@@ -59,15 +59,10 @@ def render_form_turn(message: dict[str, Any]) -> dict[str, Any] | None:
     """
     form_id = str(message["id"])
     with st.chat_message("assistant"):
-        st.html(f'<div id="turn-{h.esc(form_id)}"></div>')
+        st.html(h.anchor_div("turn", form_id))
         if message.get("status") != "open":
             sent = message.get("payload") or {}
-            st.html(
-                '<p class="sc-muted">Eligibility form sent: '
-                f"{len(sent.get('qualifications') or [])} qualification(s), "
-                f"{len(sent.get('employment') or [])} job(s), application date "
-                f"{h.esc(sent.get('application_date') or 'today')}.</p>"
-            )
+            st.html(h.form_sent_html(sent))
             return None
         form.init_form(form_id, message.get("draft"))
         pressed = form.draw(form_id)
@@ -81,11 +76,7 @@ def render_form_turn(message: dict[str, Any]) -> dict[str, Any] | None:
                 return result
         errors = st.session_state.get(error_key)
         if errors:
-            st.html(
-                '<div class="sc-notice sc-notice-error sc-form-error" role="alert">'
-                + "<br>".join(h.esc(e) for e in errors)
-                + "</div>"
-            )
+            st.html(h.form_errors_html(errors))
     return None
 
 
@@ -199,7 +190,7 @@ def skilled_from_html(result: AssessmentResult) -> str:
     note = result.skilled_from_note.message if result.skilled_from_note else ""
     return (
         f'<p class="sc-skilled-from"><strong>Skilled employment from (estimate): '
-        f"{h.esc(when.isoformat())}</strong><br>{h.esc(note)}</p>"
+        f"{when.isoformat()}</strong><br>{h.esc(note)}</p>"
     )
 
 
@@ -212,7 +203,7 @@ def evidence_html(result: AssessmentResult) -> str:
     items = [
         f"<li>{h.esc(e.publisher)}, "
         f'<a href="{h.esc(e.url)}" target="_blank" rel="noopener">'
-        f"“{h.esc(e.title)}”</a> (read {h.esc(e.accessed.isoformat())}): "
+        f"“{h.esc(e.title)}”</a> (read {e.accessed.isoformat()}): "
         f"{h.esc(e.supports)}</li>"
         for ext_id in note.external
         if (e := known.get(ext_id)) is not None
@@ -225,7 +216,7 @@ def render_card(run: EligibilityRun, message_id: str) -> None:
     """The engine's result as one card: badge, routes, periods, chart, lists, downloads."""
     result = run.result
     with st.container(border=True, key=f"card-{message_id}"):
-        st.html(f'<div id="verdict-{h.esc(message_id)}"></div>')
+        st.html(h.anchor_div("verdict", message_id))
         label, color, icon = OUTCOMES.get(
             result.outcome, (result.outcome, "gray", ":material/info:")
         )
@@ -236,7 +227,7 @@ def render_card(run: EligibilityRun, message_id: str) -> None:
                 st.badge(f"through route {result.pathway}", color="blue")
             st.caption(f"application date {result.application_date.isoformat()}")
         if result.summary:
-            st.html(f"<p>{h.esc(result.summary)}</p>")
+            st.html(h.paragraph_html(result.summary))
         skilled = skilled_from_html(result)
         if skilled:
             st.html(skilled)
@@ -284,7 +275,7 @@ def render_card(run: EligibilityRun, message_id: str) -> None:
             with st.expander("Assumptions"):
                 st.html(h.list_html(result.assumptions))
         if result.disclaimer:
-            st.html(f'<p class="sc-disclaimer">{h.esc(result.disclaimer)}</p>')
+            st.html(h.paragraph_html(result.disclaimer, "sc-disclaimer"))
         _downloads(run, message_id)
 
 

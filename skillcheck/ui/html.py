@@ -350,3 +350,56 @@ def list_html(items: Iterable[Any], css: str = "sc-list") -> str:
     """A bullet list of escaped items."""
     lis = "".join(f"<li>{esc(i)}</li>" for i in items)
     return f'<ul class="{esc(css)}">{lis}</ul>' if lis else ""
+
+
+# --- small pieces the pages draw with st.html (pure, so hostile text can be tested) --------
+STORE_PROBLEM = (
+    "The sources cannot be opened right now, so questions cannot be answered. "
+    "The site's administrator can rebuild them with the command "
+    "<code>skillcheck ingest</code>. ({problem})"
+)
+
+
+def anchor_div(prefix: str, ident: Any) -> str:
+    """An empty element with the id ``prefix-ident``, for the view to scroll to."""
+    return f'<div id="{esc(prefix)}-{esc(ident)}"></div>'
+
+
+def paragraph_html(text: Any, css: str = "") -> str:
+    """One paragraph of text (the card's summary and disclaimer)."""
+    cls = f' class="{esc(css)}"' if css else ""
+    return f"<p{cls}>{esc(text)}</p>"
+
+
+def error_html(text: Any, *, alert: bool = False) -> str:
+    """An error notice in words (a bad setting, a failed step, a failed turn)."""
+    role = ' role="alert"' if alert else ""
+    return f'<div class="sc-notice sc-notice-error"{role}>{esc(text)}</div>'
+
+
+def store_problem_html(problem: Any) -> str:
+    """The sources cannot be opened: what it means for the visitor, and the admin's fix."""
+    return (
+        '<div class="sc-notice sc-notice-error" role="alert">'
+        + STORE_PROBLEM.format(problem=esc(problem))
+        + "</div>"
+    )
+
+
+def form_errors_html(errors: Iterable[Any]) -> str:
+    """The eligibility form's problems, one a line."""
+    return (
+        '<div class="sc-notice sc-notice-error sc-form-error" role="alert">'
+        + "<br>".join(esc(e) for e in errors)
+        + "</div>"
+    )
+
+
+def form_sent_html(sent: dict[str, Any]) -> str:
+    """The line that stands for a submitted form: what was sent for checking."""
+    return (
+        '<p class="sc-muted">Eligibility form sent: '
+        f"{len(sent.get('qualifications') or [])} qualification(s), "
+        f"{len(sent.get('employment') or [])} job(s), application date "
+        f"{esc(sent.get('application_date') or 'today')}.</p>"
+    )

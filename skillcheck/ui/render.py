@@ -70,8 +70,13 @@ _SCROLL_JS = """<script>/* %(nonce)s */(function () {
 
 def scroll_to(selector: str, nonce: str) -> None:
     """Bring the element ``selector`` into view once it is drawn (the newest turn, a verdict)."""
-    script = _SCROLL_JS % {"nonce": h.esc(nonce), "target": json.dumps(selector)}
-    st.html(script, unsafe_allow_javascript=True)
+    st.html(scroll_script(selector, nonce), unsafe_allow_javascript=True)
+
+
+def scroll_script(selector: str, nonce: str) -> str:
+    """The script that brings ``selector`` into view (the nonce makes each one new)."""
+    target = json.dumps(selector).replace("<", "\\u003c")  # no "</script>" inside the script
+    return _SCROLL_JS % {"nonce": h.esc(nonce).replace("*/", "* /"), "target": target}
 
 
 def _steps(steps: list[Step]) -> None:
@@ -85,7 +90,7 @@ def _step_body(step: Step) -> None:
     if shown:
         st.html(h.list_html(f"{k}: {v}" for k, v in shown.items()))
     if step.error:
-        st.html(f'<div class="sc-notice sc-notice-error">{h.esc(step.error)}</div>')
+        st.html(h.error_html(step.error))
 
 
 def with_page_details(passages: list[Passage]) -> list[Passage]:
@@ -111,7 +116,7 @@ def with_page_details(passages: list[Passage]) -> list[Passage]:
 def _answer_body(record: TurnRecord) -> None:
     text = h.strip_sources_block(record.text)
     if record.error:
-        st.html(f'<div class="sc-notice sc-notice-error">{h.esc(record.error)}</div>')
+        st.html(h.error_html(record.error))
     if text:
         st.html(
             f'<div id="turn-{record.id}" class="sc-turn">'
@@ -132,7 +137,7 @@ def render_message(
     """One stored message, as it was when its turn ended; ``extras`` draws copy, feedback..."""
     with st.chat_message(message["role"]):
         if message["role"] == "user":
-            st.html(f'<div id="turn-{h.esc(message.get("id", ""))}"></div>')
+            st.html(h.anchor_div("turn", message.get("id", "")))
             st.html(h.user_html(message.get("content", "")))
             return
         if message.get("kind") != "text":  # an eligibility form's result, kept as JSON

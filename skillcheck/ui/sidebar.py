@@ -52,7 +52,7 @@ def about_html(sources: list[SourceMeta]) -> str:
         )
         note = "" if s.latest_release else f"<br><em>{h.esc(h.NOT_LATEST_NOTE)}</em>"
         when = (
-            f"Captured on {h.esc(s.captured.isoformat())}."
+            f"Captured on {s.captured.isoformat()}."
             if s.captured
             else "The capture date was not recorded."
         )

@@ -136,3 +136,22 @@ def test_the_cards_documents_citations_skilled_from_and_evidence(result: Any) ->
     _assert_escaped(eligibility._citations_html(result.citations))
     _assert_escaped(eligibility.skilled_from_html(result))
     _assert_escaped(eligibility.evidence_html(result))
+
+
+def test_the_small_pieces_drawn_with_st_html() -> None:
+    _assert_escaped(h.anchor_div("turn", HOSTILE))
+    _assert_escaped(h.paragraph_html(HOSTILE))
+    _assert_escaped(h.paragraph_html(HOSTILE, f"c{HOSTILE}"))
+    _assert_escaped(h.error_html(HOSTILE))
+    _assert_escaped(h.error_html(HOSTILE, alert=True))
+    _assert_escaped(h.store_problem_html(HOSTILE))
+    _assert_escaped(h.form_errors_html([HOSTILE, f"Job 1: {HOSTILE}"]))
+    _assert_escaped(h.form_sent_html({"application_date": HOSTILE, "employment": [1]}))
+
+
+def test_the_scroll_script_keeps_its_nonce_inert() -> None:
+    from skillcheck.ui.render import scroll_script
+
+    out = scroll_script(f"#turn-{HOSTILE}", f"*/ {HOSTILE}")
+    assert out.count("<script") == 1  # its own, nothing from the nonce or the target
+    assert "&lt;script&gt;" in out and "*/ &lt;" not in out
