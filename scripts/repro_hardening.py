@@ -240,7 +240,12 @@ def main() -> int:
             args = ["ask", "--offline", os.fsdecode(b"caf\xe9")]
         if replies:
             with serve(*replies) as server:
-                model_env = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.base_url, **env}
+                model_env = {
+                    "OPENAI_API_KEY": KEY,
+                    "OPENAI_BASE_URL": server.base_url,
+                    "SKILLCHECK_TURN_TIMEOUT": "20",  # a tree without the setting ignores it
+                    **env,
+                }
                 code, secs, out = run(tree, home, ["ask", *args], model_env, limit=a.limit)
                 extra = f" ({len(server.requests)} requests)"
         else:
