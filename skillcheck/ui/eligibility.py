@@ -174,7 +174,7 @@ def _documents_html(documents: list[DocumentItem]) -> str:
 
 def _citations_html(citations: list[Citation]) -> str:
     lis = [
-        f"<li><strong>{h.esc(c.source)}, line {h.esc(c.line)}</strong>"
+        f"<li><strong>{h.esc(c.source)}, line {int(c.line)}</strong>"
         + (f" (section “{h.esc(c.section)}”)" if c.section else "")
         + f": “{h.esc(c.quote)}”</li>"
         for c in citations

@@ -24,6 +24,8 @@ NOT_LATEST_NOTE = (
     "This ANZSCO page is not the latest ANZSCO release; the occupation's details may "
     "have changed since."
 )
+#: The same note as HTML (our own words, escaped once here).
+NOT_LATEST_NOTE_HTML = html.escape(NOT_LATEST_NOTE)
 
 # The app's colours. Streamlit 1.67 exposes no CSS variables of its theme, so the page's
 # theme type (light or dark) is read from the app's computed background by THEME_JS and
@@ -299,7 +301,7 @@ def sources_html(passages: list[Passage], answer_text: str, message_id: str) -> 
     for p in sorted(passages, key=lambda p: p.n):
         n = p.n
         note = (
-            "" if p.latest_release else f'<div class="sc-note">Note: {esc(NOT_LATEST_NOTE)}</div>'
+            "" if p.latest_release else f'<div class="sc-note">Note: {NOT_LATEST_NOTE_HTML}</div>'
         )
         body = _BLANK_LINES.sub("\n", marked(p.text, p.local_highlights()))
         passage = f'<div class="sc-passage">{body}</div>'

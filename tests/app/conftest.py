@@ -28,3 +28,15 @@ def isolated_settings(skillcheck_home: Path, monkeypatch: pytest.MonkeyPatch) ->
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_starts_finish() -> Iterator[None]:
+    """At the end, wait (bounded) for the app's background starts: a daemon thread still
+    inside the embedding model when the interpreter exits aborts the process."""
+    import threading
+
+    yield
+    for thread in threading.enumerate():
+        if thread.name == "skillcheck-start":
+            thread.join(timeout=120)
