@@ -37,7 +37,8 @@ DATA = ROOT / "tests" / "agent" / "data"
 SETS = [
     ("tuning", DATA / "outcome_sentences.yaml"),
     ("tuning (was blind3)", DATA / "outcome_sentences_tuning3.yaml"),
-    ("BLIND (blind4)", DATA / "outcome_sentences_blind4.yaml"),
+    ("tuning (was blind4)", DATA / "outcome_sentences_tuning4.yaml"),
+    ("BLIND (blind6)", DATA / "outcome_sentences_blind6.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

@@ -179,8 +179,9 @@ def _claimed(text: str, match: re.Match[str]) -> bool:
 # The learned head's gate: the asker named as a subject or owner ("you are", "your
 # diploma"), not as an object ("tell you", "for you") or inside a condition.
 _OBJECT_WHO = re.compile(
-    r"\b(?:tell|tells|give|gives|show|shows|help|helps|let|lets|ask|asks|for|to|with|assist|"
-    r"guide|remind|walk|send|contact)\s+you\b"
+    r"\b(?:tell|tells|give|gives|show|shows|help|helps|let|lets|ask|asks|with|assist|"
+    r"guide|remind|walk|send|contact|check|checks)\s+you\b|"
+    r"\b(?:run|do|check|work out|look up|fill in)\b[^.;]{0,40}\bfor you\b"
 )
 _DEICTIC = re.compile(
     r"^(?:that|this|which|it|these|those)(?:'s| is| was| are| were| will| would| should|"
@@ -205,7 +206,8 @@ _IMPERATIVE = re.compile(
 )
 _REQUEST = re.compile(
     r"\b(?:must|needs? to|has to|have to) (?:be|have|include|show|count)\b|"
-    r"(?:^|[,;:] )(?:\w+ )?you (?:need|require)\b|"
+    r"(?:^|[,;:] )(?:(?!so\b)\w+ )?you (?:need|require)\b|"
+    r"\bshould (?:show|include|list|state|name|give)\b|"
     r"\byou(?:'ll| will)? (?:must|need to|have to|can|could|may want to|might want to|"
     r"will need to|should (?:provide|submit|include|upload|gather|get|ask|check|apply|lodge|"
     r"prepare|keep|contact|attach|list|describe|send|obtain|make sure))\b"
@@ -218,9 +220,14 @@ _RESTATED = re.compile(
     r"^(?:so |and |also )?you(?:'ve| have)? (?:said|told me|mentioned|wrote|listed|gave|"
     r"described|worked|"
     r"finished|completed|started|studied|held|were employed|have been working)\b|"
-    r"^(?:so |and |also )?your\b[\w ]{1,40}? (?:was|were|is|has been|started|ended|began|"
-    r"finished) (?:taken as|treated as|assumed|completed|"
-    r"finished|awarded|part[- ]time|full[- ]time|casual|from|in|at|on|with|since)\b"
+    r"^(?:so |and |also )?your\b[\w ]{1,40}? (?:was|were|has been|started|ended|began|"
+    r"finished) (?:completed|finished|awarded|part[- ]time|full[- ]time|casual|from|in|at|"
+    r"on|with|since|a|an|the)\b|"
+    r"^(?:so |and |also )?your\b[\w ]{1,80}? (?:is|was) (?:taken as|treated as|assumed)\b"
+)
+# The process, not a verdict: "you will get the result from VETASSESS".
+_NEUTRAL_RESULT = re.compile(
+    r"\b(?:get|receive|hear|see) (?:the|your) (?:result|decision|outcome)\b(?! (?:is|will be))"
 )
 _CONSEQUENCE = re.compile(r"\b(?:so|which|therefore|thus|hence|meaning|means|that's|then)\b")
 
@@ -231,7 +238,7 @@ def _names_asker(text: str) -> bool:
         return True
     for clause in re.split(r"[,;:()\u2013\u2014]|\s-\s", text):
         main = _SUBORDINATOR.split(clause, maxsplit=1)[0]
-        main = re.split(r"\bto\s+(?=\w+\s)", main, maxsplit=1)[0]
+        main = re.split(r"\bto\s+(?!you\b)(?=\w+\s)", main, maxsplit=1)[0]
         for who in _WHO.finditer(main):
             if not _OBJECT_WHO.search(main[: who.end()][-25:]):
                 return True
@@ -246,6 +253,8 @@ def _learned_gate(text: str) -> bool:
     if _REQUEST.search(text) and not _SHORTFALL.search(text):
         return False
     if _RESTATED.search(text) and not _CONSEQUENCE.search(text):
+        return False
+    if _NEUTRAL_RESULT.search(text):
         return False
     return _names_asker(text)
 
@@ -280,12 +289,33 @@ def about_own_outcome(
     return bool(body) and _learned_gate(body) and learned(sentence)
 
 
+# A check or cross mark beside a part of the case: "| Employment | ✅ enough |".
+_MARKED = re.compile(r"[\u2705\u274c\u2714\u2716\u2718\u2713\u2717\u2611\u274e]")
+_CASE_PART = re.compile(
+    r"\b(?:qualification|employment|route|pathway|overall|level|hours|years?|months?|"
+    r"experience|job|role|degree|diploma|box(?:es)?|criteria|requirements?|eligib\w*|"
+    r"verdict|result|outcome)\b"
+)
+# "Short answer: no, not yet", "Verdict: not eligible (yet)", "the answer is no".
+_VERDICT_LABEL = re.compile(
+    r"^(?:the )?(?:short answer|answer|verdict|result|outcome|bottom line|in short|overall|"
+    r"status|pathway met|route met)(?: for you)?\s*(?:[:\-\u2013\u2014]+|\bis\b)\s*"
+    r"(?:a |an )?(?:yes|no|nope|not yet|not eligible|eligible|ineligible|met|not met|"
+    r"does not meet|meets|\d)\b"
+    r"|\bthe answer (?:for you |in your case )?is (?:a )?(?:yes|no|not yet)\b"
+)
+
+
 def _by_pattern(sentence: str, asked: bool) -> bool:
     """The patterns' reading of ``sentence`` (see :func:`about_own_outcome`)."""
     text = _normal(sentence)
     if not text:
         return False
     if _PRAISE.match(text) or (asked and _YES_NO.match(text)):
+        return True
+    if _MARKED.search(sentence) and _CASE_PART.search(text):
+        return True
+    if _VERDICT_LABEL.search(re.sub(r"^[\W_]+", "", text)):
         return True
     if _QUESTION.match(text):
         return False
