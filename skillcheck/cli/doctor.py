@@ -34,6 +34,9 @@ ELIGIBILITY = (
 )
 FOLLOW_UP = "And if that job were only 15 hours a week?"
 OFF_TOPIC = "What will the weather be in Paris tomorrow?"
+#: Seconds one check's turn may take, so the doctor ends within a minute (4 turns); a
+#: real turn may take up to SKILLCHECK_TURN_TIMEOUT.
+CHECK_SECONDS = 12.0
 NO_KEY_FIX = (
     "set OPENAI_API_KEY (any value, e.g. 'local', for Ollama, vLLM or llama.cpp) and "
     "OPENAI_BASE_URL (ending in /v1) for a local server"
@@ -72,6 +75,11 @@ def _fix_of(done: Done) -> str:
     fix = re.sub(r"^The language model could not answer: |\. This is the offline.*$", "", text)
     if "-token limit (SKILLCHECK_MAX_TOKENS)" in fix:
         fix += BASE_MODEL_HINT
+    if "limit for a turn (SKILLCHECK_TURN_TIMEOUT)" in fix:
+        fix += (
+            f" (the doctor gives each check at most {CHECK_SECONDS:.0f} s; a model this slow "
+            "makes every answer wait: use a faster or smaller model, or a GPU)"
+        )
     return fix
 
 
@@ -262,6 +270,9 @@ def run_doctor(args: argparse.Namespace) -> int:
     if not settings.llm_configured:
         print_table(iter([Check("model configured", False, NO_KEY_FIX)]), sys.stdout)
         return 1
-    assistant = Assistant(settings, open_retriever(settings))
+    bounded = settings.model_copy(
+        update={"turn_timeout": min(settings.turn_timeout, CHECK_SECONDS)}
+    )
+    assistant = Assistant(bounded, open_retriever(settings))
     sys.stdout.write(f"skillcheck doctor: {assistant.label}\n")
     return 0 if print_table(run_checks(settings, assistant), sys.stdout) else 1

@@ -152,3 +152,19 @@ def test_doctor_says_a_model_that_runs_to_the_token_limit_may_be_a_base_model(
     assert "FAIL" in row and "cut off at the 800-token limit" in row
     assert "base model (use an instruction-tuned one)" in row
     assert status == 1
+
+
+def test_doctor_gives_each_check_a_time_limit_and_says_so(
+    agent_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skillcheck.cli import doctor
+
+    monkeypatch.setattr(doctor, "CHECK_SECONDS", 1.0)
+    slow = stub.trickle("A job counts at 20 hours a week or more [1]. " * 3, 0.5)
+    with stub.serve(slow, *SCRIPT[1:]) as server:
+        status, lines = _doctor(agent_home, monkeypatch, capsys, server.base_url)
+    print("\n".join(lines))
+    assert status == 1
+    row = _row(lines, "plain cited answer")
+    assert "FAIL" in row and "the doctor gives each check at most 1 s" in row
+    assert " ok " in _row(lines, "eligibility tool call")  # the next checks still run
