@@ -337,8 +337,7 @@ def copy_button_html(text: str) -> str:
 def notices_html(notices: list[Notice]) -> str:
     """Notices beside an answer (fallback, offline mode, corrections)."""
     return "".join(
-        f'<div class="sc-notice sc-notice-{esc(re.sub(r"[^a-z_-]", "", n.kind))}">'
-        f"{esc(n.text)}</div>"
+        f'<div class="sc-notice sc-notice-{re.sub(r"[^a-z_-]", "", n.kind)}">{esc(n.text)}</div>'
         for n in notices
     )
 
@@ -364,7 +363,7 @@ STORE_PROBLEM = (
 
 def anchor_div(prefix: str, ident: Any) -> str:
     """An empty element with the id ``prefix-ident``, for the view to scroll to."""
-    return f'<div id="{esc(prefix)}-{esc(ident)}"></div>'
+    return f'<div id="{re.sub(r"[^a-z-]", "", prefix)}-{esc(ident)}"></div>'
 
 
 def paragraph_html(text: Any, css: str = "") -> str:

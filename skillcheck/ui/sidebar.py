@@ -50,7 +50,7 @@ def about_html(sources: list[SourceMeta]) -> str:
             if s.url
             else h.esc(s.title)
         )
-        note = "" if s.latest_release else f"<br><em>{h.esc(h.NOT_LATEST_NOTE)}</em>"
+        note = "" if s.latest_release else f"<br><em>{h.NOT_LATEST_NOTE_HTML}</em>"
         when = (
             f"Captured on {s.captured.isoformat()}."
             if s.captured
