@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench_scale import SAMPLE, TextGen, make_chunks, make_sample  # noqa: E402
+from bench_scale import SAMPLE, TextGen, make_chunks, make_sample, parse_sizes  # noqa: E402
 from benchstats import percentile  # noqa: E402
 
 POOL = 20
@@ -220,12 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args(argv)
-    try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        parser.error("--sizes: comma-separated integers, e.g. 10000,100000")
-    if not sizes or min(sizes) < 1 or args.queries < 1:
-        parser.error("--sizes and --queries must be positive")
+    sizes = parse_sizes(parser, args.sizes, args.queries)
 
     from skillcheck.config import Settings
     from skillcheck.evaluation import DEFAULT_QUESTIONS, load_questions

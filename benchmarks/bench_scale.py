@@ -182,17 +182,23 @@ def _cold_open_ms(home: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def parse_sizes(parser: argparse.ArgumentParser, text: str, queries: int) -> list[int]:
+    """The store sizes of ``--sizes`` (the parser exits with one line if they are bad)."""
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        parser.error("--sizes: comma-separated integers, e.g. 10000,100000")
+    if not sizes or min(sizes) < 1 or queries < 1:
+        parser.error("--sizes and --queries must be positive")
+    return sizes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="21,10000,100000", help="comma-separated store sizes")
     parser.add_argument("--queries", type=int, default=200, help="queries per mode and size")
     args = parser.parse_args(argv)
-    try:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    except ValueError:
-        parser.error("--sizes: comma-separated integers, e.g. 10000,100000")
-    if not sizes or min(sizes) < 1 or args.queries < 1:
-        parser.error("--sizes and --queries must be positive")
+    sizes = parse_sizes(parser, args.sizes, args.queries)
 
     tmp = Path(tempfile.mkdtemp(prefix="skillcheck-bench-scale-"))
     os.environ["SKILLCHECK_HOME"] = str(tmp / "home")  # nothing of the user's is touched
