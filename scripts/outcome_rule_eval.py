@@ -38,7 +38,8 @@ SETS = [
     ("tuning", DATA / "outcome_sentences.yaml"),
     ("tuning (was blind3)", DATA / "outcome_sentences_tuning3.yaml"),
     ("tuning (was blind4)", DATA / "outcome_sentences_tuning4.yaml"),
-    ("BLIND (blind6)", DATA / "outcome_sentences_blind6.yaml"),
+    ("tuning (was blind6)", DATA / "outcome_sentences_tuning6.yaml"),
+    ("BLIND (blind7)", DATA / "outcome_sentences_blind7.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

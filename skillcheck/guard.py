@@ -7,7 +7,10 @@ outcome; positive, negative, hedged or conditional) is replaced by the engine's 
 statement (:func:`engine_statement`), or, when the engine did not run, by
 :data:`NO_CHECK`. Sentences about the criteria in general ("Applicants meet route 1
 with...", "A Diploma meets the qualification level") are not about the applicant and
-pass. :func:`about_own_outcome` reads one sentence; :mod:`skillcheck.release` splits
+pass. The applicant is "you", or the client a migration agent asks about ("my client",
+"she"); verdicts without a subject count too ("Criteria met.", "36 months counted of 24
+needed", a table cell "Not met", a ticked task-list item).
+:func:`about_own_outcome` reads one sentence; :mod:`skillcheck.release` splits
 the stream into sentences and applies it before anything is shown.
 """
 
@@ -33,9 +36,12 @@ def engine_statement(summary: str) -> str:
 # --- the vocabulary --------------------------------------------------------------------
 
 # Who the sentence is about: the asker ("you", "your diploma", "this profile").
+# A migration agent asks about a client: "my client", "she", "he" are the asker's case
+# too (applicants in general are plural or "an applicant").
 _WHO = re.compile(
     r"\b(?:you|you'?re|youre|you'?ve|you'?d|you'?ll|your|yours|yourself|"
-    r"(?:this|the) (?:profile|applicant)|(?:this|the) application|in your case)\b"
+    r"(?:this|the) (?:profile|applicant)|(?:this|the) application|in your case|"
+    r"(?:my|your|the|this|our) client(?:'s)?|he|she|he'?s|she'?s|him|his|her|hers)\b"
 )
 # The outcome words. Base forms ("meet", "qualify") are separate: at the start of a
 # sentence they are imperatives ("Meet the qualification requirement: ...").
@@ -82,14 +88,16 @@ _SHORTFALL = re.compile(
 )
 # Passive: "the criteria are met", "route 1 is not satisfied".
 _PASSIVE = re.compile(
-    r"\b(?:criteria|requirements?|route \d|pathway \d|routes|conditions?)\s+"
+    r"\b(?:criteria|requirements?|route \d|pathway \d|routes|conditions?|threshold|"
+    r"minimum|bar|mark|benchmark)\s+"
     r"(?:are|is|were|was|have been|has been|would be|will be|should be|may be|might be|"
-    r"could be|appear to be|seem to be)\s+(?:\w+\s+){0,2}?(?:met|satisfied|fulfill?ed|passed)"
+    r"could be|appear to be|seem to be)\s+(?:\w+\s+){0,2}?(?:met|satisfied|fulfill?ed|passed|"
+    r"reached|cleared|exceeded|achieved)"
     r"\b(?P<after>[^.;]{0,30})"
 )
 _GENERAL_AFTER = re.compile(
-    r"^\W*(?:when|if|only|unless|once|by|through|with|where|for (?:applicants|anyone|a "
-    r"person|people|candidates|an applicant))\b"
+    r"^\W*(?:when|if|only|unless|once|by|through|with|where|after|as soon as|for "
+    r"(?:applicants|anyone|a person|people|candidates|an applicant))\b"
 )
 _REPORT = re.compile(
     r"\b(?:check|engine|assessment)\s+(?:\w+\s+)?(?:says|said|found|finds|shows|showed|"
@@ -111,14 +119,16 @@ _LABELLED = re.compile(
     r"route \d|pathway \d|both requirements|criteria)\s*[:\-\u2013\u2014]+\s*"
     r"(?:not met|met|satisfied|passed|failed|eligible|ineligible|meets|"
     r"does not meet|positive|negative|[\u2713\u2714\u2705\u274c\u2717])"
-    r"|^(?:overall|outcome|result|verdict|status|eligibility)\s*[:\-\u2013\u2014]+\s*(?:yes|no)\W*$"
+    r"|^(?:overall|outcome|result|verdict|status|eligibility|route \d|pathway \d|qualification|"
+    r"employment|experience)\s*[:\-\u2013\u2014]+\s*(?:yes|no)\W*$"
 )
 _INTERJECTION = (
     r"(?:yes|no|yep|yeah|nope|yes and no|correct|right|so|well|ok|okay|overall|in short|"
     r"in summary|to conclude|to sum up|to summari[sz]e|bottom line|short answer|"
     r"the short answer|the answer|answer|good news|great news|bad news|congratulations|"
     r"unfortunately|sadly|fortunately|happily|alas|absolutely|definitely|certainly|"
-    r"indeed|of course|once again|again|then|therefore|thus|hence)"
+    r"indeed|of course|once again|again|then|therefore|thus|hence|sorry|i'm sorry|i am sorry|"
+    r"i'm afraid|regrettably|however|but|and|still)"
 )
 _LEAD_NOISE = re.compile(rf"^(?:[\W_]+|\d+[.)]\s+|{_INTERJECTION}\b[\W_]*)")
 _ONLY_INTERJECTIONS = re.compile(rf"^(?:[\W_]*{_INTERJECTION}\b)*[\W_]*$")
@@ -145,7 +155,12 @@ def is_interjection(unit: str) -> bool:
     return bool(_ONLY_INTERJECTIONS.match(_normal(unit)))
 
 
-_BOUNDARY = re.compile(r"[,;:()\u2013\u2014]|\s-\s|\bthen\b")
+# "Keep working until March and you'll meet route 3": the "and you'll" clause is a
+# main clause again, whatever came before it.
+_BOUNDARY = re.compile(
+    r"[,;:()\u2013\u2014]|\s-\s|\bthen\b|\band\b(?= (?:then )?(?:you|he|she)(?:'ll| will|'d| "
+    r"would|'re| are| should| can)\b)"
+)
 _SUBORDINATOR = re.compile(
     r"\b(?:if|whether|once|when|whenever|until|unless|before|after|how|why)\b(?!\s+again\b)"
 )
@@ -161,6 +176,8 @@ def _claimed(text: str, match: re.Match[str]) -> bool:
     clause = text[starts[-1] if starts else 0 : match.start()]
     if _SUBORDINATOR.search(clause):
         return False
+    if match.group(0).endswith("ing") and not _WHO.search(clause):
+        return False  # a gerund as subject: "Meeting the criteria depends on ..."
     rest = text[match.end() :]
     stop = min(
         (m.start() for m in (_BOUNDARY.search(rest), _SUBORDINATOR.search(rest)) if m),
@@ -190,7 +207,8 @@ _DEICTIC = re.compile(
 # "That's enough for VETASSESS", "That should do it": a verdict on the facts just given.
 _DEICTIC_VERDICT = re.compile(
     r"^(?:that|this|which|it|these|those)(?:'s| is| was| are| will be| would be| should be|"
-    r" isn't| wasn't| aren't)(?: not| probably| likely| still| more than| easily| just| "
+    r" isn't| wasn't| aren't| won't be| wouldn't be| will not be| would not be| is not| was not)"
+    r"(?: not| probably| likely| still| more than| easily| just| "
     r"clearly| definitely| comfortably)* (?:enough|sufficient|insufficient|plenty|a yes|a no)\b"
     r"|^(?:that|this) (?:should|will|would|ought to) do (?:it|the job|the trick)\b"
 )
@@ -229,6 +247,8 @@ _RESTATED = re.compile(
 _NEUTRAL_RESULT = re.compile(
     r"\b(?:get|receive|hear|see) (?:the|your) (?:result|decision|outcome)\b(?! (?:is|will be))"
 )
+# What the outcome turns on, not a verdict: "Meeting route 2 depends on your hours".
+_DEPENDS = re.compile(r"\b(?:depends?|depending|hinges?|hinging|turns) on\b|\bcomes? down to\b")
 _CONSEQUENCE = re.compile(r"\b(?:so|which|therefore|thus|hence|meaning|means|that's|then)\b")
 
 
@@ -254,7 +274,7 @@ def _learned_gate(text: str) -> bool:
         return False
     if _RESTATED.search(text) and not _CONSEQUENCE.search(text):
         return False
-    if _NEUTRAL_RESULT.search(text):
+    if _NEUTRAL_RESULT.search(text) or _DEPENDS.search(text):
         return False
     return _names_asker(text)
 
@@ -298,11 +318,98 @@ _CASE_PART = re.compile(
 )
 # "Short answer: no, not yet", "Verdict: not eligible (yet)", "the answer is no".
 _VERDICT_LABEL = re.compile(
-    r"^(?:the )?(?:short answer|answer|verdict|result|outcome|bottom line|in short|overall|"
-    r"status|pathway met|route met)(?: for you)?\s*(?:[:\-\u2013\u2014]+|\bis\b)\s*"
-    r"(?:a |an )?(?:yes|no|nope|not yet|not eligible|eligible|ineligible|met|not met|"
-    r"does not meet|meets|\d)\b"
+    r"^(?:the |your |(?:my |your |the )?client's )?(?:short answer|answer|verdict|result|"
+    r"outcome|bottom line|in short|overall|(?:eligibility )?status|pathway met|route met|"
+    r"outlook|prognosis|likely outcome|assessment outlook|chances)"
+    r"(?: for (?:you|your client|the client|him|her))?\s*(?:[:\-\u2013\u2014]+|\bis\b)\s*"
+    r"(?:a |an |(?:all )?(?:the )?(?:criteria|requirements?|route \d|pathway \d) )?"
+    r"(?:yes|no|nope|not yet|not eligible|eligible|ineligible|met|not met|unmet|"
+    r"does not meet|meets|pending|likely|unlikely|borderline|on track|positive|negative|"
+    r"favou?rable|unfavou?rable|pass|fail|good|poor|strong|weak|\d)\b"
     r"|\bthe answer (?:for you |in your case )?is (?:a )?(?:yes|no|not yet)\b"
+)
+
+
+# "Your experience isn't enough", "you have enough for route 1", "she has sufficient".
+_ENOUGH = re.compile(
+    r"\b(?:your|his|her|(?:my|your|the) client's)\b[\w' ]{0,40}? (?:is|are|was|were|isn't|"
+    r"aren't|wasn't|weren't|will be|would be|should be|won't be|wouldn't be|looks|seems|"
+    r"falls?|comes?|remains?)(?: \w+){0,2}? (?:enough|sufficient|insufficient|adequate|"
+    r"inadequate|too short|too little|short|plenty)\b"
+    r"|\b(?:you|he|she)(?:'ve| have| has|'d have| would have| will have|'ll have| now have| "
+    r"already have| already has)? (?:got )?(?:more than |just |easily )?(?:enough|sufficient|"
+    r"insufficient|plenty of)\b(?! (?:evidence|documents?|documentation|payslips|"
+    r"references?|proof|information|detail|time to))"
+    r"|\b(?:you|he|she) (?:don't|do not|doesn't|does not|didn't|won't|wouldn't) (?:yet )?have "
+    r"(?:enough|sufficient)\b(?! (?:evidence|documents?|documentation|payslips|references?|"
+    r"proof|information|detail))"
+)
+# An imperative that predicts the outcome: "Expect a negative outcome if you apply now".
+_EXPECT = re.compile(
+    r"^(?:(?:don't|do not|you can|you should|you can't|you shouldn't) )?(?:expect|anticipate|"
+    r"count on|bank on|prepare for|brace (?:yourself )?for|look forward to|plan on)\b"
+)
+# A hedged yes or no: "Probably yes, if VETASSESS sees your role as ...".
+_HEDGED_ANSWER = re.compile(
+    r"^(?:probably|likely|most likely|very likely|almost certainly|quite possibly|possibly|"
+    r"maybe|perhaps|i think|i'd say|i would say|i believe|i suspect|i expect|realistically|"
+    r"honestly|on balance|on these facts|on the facts)\W* (?:a )?(?:yes|no|not|not yet|nope)\b"
+)
+# A conclusion drawn at the end: "You need 24 and you have 31, so yes."
+_SO_VERDICT = re.compile(
+    r"\b(?:so|then|therefore|thus|hence|which means|meaning)\W* (?:the answer is |it's |"
+    r"that's |it is |that is )?(?:a )?(?:yes|no|not yet|nope)\W*$"
+    r"|\b(?:so|then|therefore|thus|hence|which means|meaning)\W* (?:you|he|she)(?:'re| are|"
+    r"'s| is)(?: \w+)? (?:fine|set|covered|good|ok|okay|there|through|done|all set|in)\W*$"
+)
+# A verbless line: "Criteria met.", "All requirements satisfied ✅", "Enough experience".
+_VERBLESS = re.compile(
+    r"^(?:all |both |the )*(?:criteria|requirements?|conditions|route \d|pathway \d|"
+    r"employment requirement|qualification requirement|experience requirement)"
+    r"(?: (?!(?:is|are|was|were|be|been|being|can|could|may|might|must|will|would|should)\b)"
+    r"\w+)? (?:met|satisfied|fulfill?ed|passed|not met|unmet|achieved|failed)\b"
+    r"|^(?:not )?(?:enough|sufficient|insufficient|more than enough)(?: [\w-]+){0,5}?"
+    r"(?: (?:for|to meet|to satisfy|to qualify)\b|(?: yet| so far| for now)?\W*$)"
+)
+# A count set against what is needed: "36 months counted of 24 needed".
+_COUNT_AGAINST = re.compile(
+    r"\b\d+(?: [\w-]+){0,4}? (?:of|against|versus|vs|out of|towards?|over|under|above|below) "
+    r"(?:the |a |an )?\d+(?:[- ][\w-]+){0,3}? (?:needed|required|you need|minimum|requirement|"
+    r"threshold|asked for|necessary)\b"
+)
+# A table row with a verdict cell: "| Qualification | Diploma | Not highly relevant |".
+_VERDICT_CELL = re.compile(
+    r"^\s*[\u2705\u274c\u2714\u2716\u2718\u2713\u2717]?\s*(?:not met|met|unmet|satisfied|"
+    r"not satisfied|enough|not enough|sufficient|insufficient|short(?: by [\w ]+)?|counts|"
+    r"doesn't count|does not count|not counted|counted|highly relevant|not highly relevant|"
+    r"not relevant|eligible|ineligible|pass|fail|passed|failed|yes|no)\s*[.!]?\s*$"
+)
+# A part of the case, labelled, ending on a verdict: "Employment: 9 of 12 months — not enough".
+_PART_ENDING = re.compile(
+    r"^(?:your )?(?:qualification|employment|experience|hours|level|field|route \d|pathway \d|"
+    r"recency|overall|duration|relevance)\b[^:]{0,30}:.*\b(?:not met|met|not enough|enough|"
+    r"insufficient|sufficient|short|ok|okay|satisfied|fails?|passes|eligible|ineligible)\W*$"
+)
+# A yes or no tied to the asker's facts: "Nope, not on these facts", "No, not yet".
+_FACTS_ANSWER = re.compile(
+    r"^(?:yes|no|nope|yep|not|not yet)\b\W*(?:(?:not|yes|no) )?(?:on|with|given|based on) "
+    r"(?:(?:these|the|your|those|current) (?:facts|details|numbers|dates|figures|information|"
+    r"profile|case|history)|what you've given|what you gave)\b|^(?:no|nope|not)\W+(?:not )?"
+    r"(?:yet|for now|at this stage|as things stand|right now)\b"
+)
+# A prediction of the assessor's answer: "I'd expect VETASSESS to say yes".
+_ASSESSOR_SAYS = re.compile(
+    r"\b(?:vetassess|they|the assessors?|the authority)(?: \w+){0,2}? (?:to )?(?:say|says|"
+    r"answer|reply) (?:yes|no)\b"
+)
+
+
+# A task-list item about a part of the case: "- [x] Qualification at Diploma level".
+_TICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\[\s*[xX\u2713\u2714]\s*\]")
+_UNTICKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*\[\s\]")
+_DOCUMENT = re.compile(
+    r"\b(?:letters?|payslips?|certificates?|references?|statements?|evidence|documents?|"
+    r"transcripts?|cop(?:y|ies)|forms?|passport|contracts?|records?|cv|resume)\b"
 )
 
 
@@ -315,6 +422,10 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _MARKED.search(sentence) and _CASE_PART.search(text):
         return True
+    if _TICKED.match(sentence) and _CASE_PART.search(text):
+        return True
+    if _UNTICKED.match(sentence) and _CASE_PART.search(text) and not _DOCUMENT.search(text):
+        return True
     if _VERDICT_LABEL.search(re.sub(r"^[\W_]+", "", text)):
         return True
     if _QUESTION.match(text):
@@ -326,6 +437,19 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _DEICTIC_VERDICT.match(body) or _APPLIES.search(text):
         return True
+    if _VERBLESS.match(body) or _SO_VERDICT.search(text) or _COUNT_AGAINST.search(text):
+        return True
+    if _PART_ENDING.match(body) or _FACTS_ANSWER.match(body) or _ASSESSOR_SAYS.search(text):
+        return True
+    if text.startswith("|") and any(_VERDICT_CELL.match(c) for c in text.split("|")[2:]):
+        return True
+    if _HEDGED_ANSWER.match(body) and (asked or _WHO.search(text)):
+        return True
+    if _EXPECT.match(body) and _TERM_RE.search(body):
+        return True
+    for enough in _ENOUGH.finditer(text):
+        if not _SUBORDINATE.search(text[max(0, enough.start() - 60) : enough.start()]):
+            return True
     for passive in _PASSIVE.finditer(text):
         before = text[max(0, passive.start() - 60) : passive.start()]
         if _SUBORDINATE.search(before):
