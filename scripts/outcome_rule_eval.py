@@ -39,7 +39,8 @@ SETS = [
     ("tuning (was blind3)", DATA / "outcome_sentences_tuning3.yaml"),
     ("tuning (was blind4)", DATA / "outcome_sentences_tuning4.yaml"),
     ("tuning (was blind6)", DATA / "outcome_sentences_tuning6.yaml"),
-    ("BLIND (blind7)", DATA / "outcome_sentences_blind7.yaml"),
+    ("tuning (was blind7)", DATA / "outcome_sentences_tuning7.yaml"),
+    ("BLIND (blind8)", DATA / "outcome_sentences_blind8.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

@@ -1,7 +1,7 @@
 """Train the outcome rule's learned head (skillcheck/data/guard/outcome_head.npz).
 
 Reads the tuning sets of sentences in tests/agent/data/ (outcome_sentences.yaml and the
-tuning3, tuning4 and tuning6 sets; never a blind set), prints 5-fold cross-validated
+tuning3, tuning4, tuning6 and tuning7 sets; never a blind set), prints 5-fold cross-validated
 misses and false alarms of the whole rule (patterns + head behind its gate) per
 threshold, then fits on all of them and writes the weights with a digest of the data.
 
@@ -30,6 +30,7 @@ SETS = [
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning3.yaml",
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning4.yaml",
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning6.yaml",
+    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning7.yaml",
 ]
 
 

@@ -41,7 +41,10 @@ def engine_statement(summary: str) -> str:
 _WHO = re.compile(
     r"\b(?:you|you'?re|youre|you'?ve|you'?d|you'?ll|your|yours|yourself|"
     r"(?:this|the) (?:profile|applicant)|(?:this|the) application|in your case|"
-    r"(?:my|your|the|this|our) client(?:'s)?|he|she|he'?s|she'?s|him|his|her|hers)\b"
+    r"(?:my|your|the|this|our) (?:client|candidate)(?:'s)?|he|she|he'?s|she'?s|him|his|her|hers|"
+    r"they|"
+    r"they'?re|they'?ve|their|(?:mr|mrs|ms|miss|mx|dr)\.? [a-z][a-z'-]+|"
+    r"(?:on|given|with) (?:these|those|your|the current) (?:facts|details|numbers|dates))\b"
 )
 # The outcome words. Base forms ("meet", "qualify") are separate: at the start of a
 # sentence they are imperatives ("Meet the qualification requirement: ...").
@@ -52,7 +55,8 @@ _TERM = (
     r"(?:be |get |been )?(?:approved|rejected|refused)|make the cut|clear the bar|"
     r"ticks? (?:all |every |each )?(?:the |both )?box(?:es)?|"
     r"(?:outcome|assessment|result|decision|application) (?:is|will be|would be|should be|"
-    r"looks|seems|may be|might be|could be)(?: \w+)? (?:positive|negative|favou?rable|"
+    r"looks|seems|may be|might be|could be|comes? back|would come back|will come back|"
+    r"is likely to be|is going to be)(?: \w+)? (?:positive|negative|favou?rable|"
     r"unfavou?rable|successful|unsuccessful|approved|rejected)|"
     r"(?:good|strong|high|low|slim|poor) chances?|"
     r"chances? (?:are|is|look)|(?:strong|good|ideal) (?:candidate|case)|"
@@ -60,14 +64,17 @@ _TERM = (
     r"(?:positive|negative|successful|unsuccessful|favou?rable|unfavou?rable|good|bad)"
     r"(?: \w+)? (?:skills )?(?:assessment|outcome|result|decision|determination)|"
     r"assessed (?:as )?(?:positively|negatively|favou?rably|suitable|unsuitable)|"
-    r"in the clear|good to go|on track)"
+    r"in the clear|good to go|on track|"
+    r"(?:is|are|'s|was|were|comes? up|came up|remains?|still) (?:still |just |only )?short\b|"
+    r"(?:rules?|ruled|ruling) out|sinks?|sank|unlocks?|unlocked|closes? off|"
+    r"apply with confidence|safe to apply|ready to apply|go ahead and apply)"
 )
 _TERM_RE = re.compile(rf"\b{_TERM}\b")
 # A claim word right after the subordinator is a condition ("if you meet ..."), and
 # after "to" a purpose ("to meet the criteria you need ..."), unless the "to" is
 # "likely to", "set to", ... which claim.
 _SUBORDINATE = re.compile(
-    r"\b(?:if|whether|once|when|whenever|where|until|unless|before|after|how|why)\s+"
+    r"\b(?:if|whether|once|when|whenever|where|until|unless|before|after|how)\s+"
     r"(?!again\b)(?:\w+\s+){0,3}$"
 )
 _PURPOSE = re.compile(r"\b(?:to|for|towards?)\s+(?:\w+\s+){0,2}$")
@@ -82,16 +89,19 @@ _REQUIREMENT = re.compile(
 )
 # "you would need another year to qualify" states the outcome (not yet).
 _SHORTFALL = re.compile(
-    r"\b(?:would|will|'d|'ll|still|only|just) need\b|\bneed (?:another|a further|an "
+    r"\b(?:would|will|'d|'ll|still|only|just) need\b(?! to (?:show|provide|submit|include|give|"
+    r"prove|demonstrate|upload|attach|get|obtain|supply|send|list|describe|explain|ask))|"
+    r"\bneed (?:another|a further|an "
     r"extra|an additional|only|just|\w+ more)\b|\b(?:not yet|short by|another \w+ "
     r"(?:months?|years?))\b"
 )
 # Passive: "the criteria are met", "route 1 is not satisfied".
 _PASSIVE = re.compile(
     r"\b(?:criteria|requirements?|route \d|pathway \d|routes|conditions?|threshold|"
-    r"minimum|bar|mark|benchmark)\s+"
+    r"minimum|bar|mark|benchmark)\s+(?:themselves\s+|itself\s+|all\s+|both\s+)?"
     r"(?:are|is|were|was|have been|has been|would be|will be|should be|may be|might be|"
-    r"could be|appear to be|seem to be)\s+(?:\w+\s+){0,2}?(?:met|satisfied|fulfill?ed|passed|"
+    r"could be|appear to be|seem to be|isn't|aren't|wasn't|weren't|won't be|wouldn't be)"
+    r"\s+(?:\w+\s+){0,2}?(?:met|satisfied|fulfill?ed|passed|"
     r"reached|cleared|exceeded|achieved)"
     r"\b(?P<after>[^.;]{0,30})"
 )
@@ -105,6 +115,12 @@ _REPORT = re.compile(
 )
 # A sentence that starts with the claim, the subject left out: "Eligible via route 1".
 _LEAD = re.compile(
+    r"^(?:looks|seems|sounds|should be|would be|will be|could be|might be)(?: \w+)? (?:promising|"
+    r"good|great|fine|ok|okay|positive|negative|bleak|unlikely|likely|doubtful|strong|weak|solid|"
+    r"eligible|ineligible|like a (?:yes|no|pass|fail))\b|"
+    r"^(?:no (?:dice|go|luck|chance|way)|not a chance|no can do)\b|"
+    r"^(?:does not|doesn't|do not|don't|would not|wouldn't|will not|won't|would|will|should|"
+    r"likely to|unlikely to) (?:yet )?(?:meet|satisfy|qualify|pass|fail|succeed)\b|"
     r"^(?:(?:not|fully|likely|probably|possibly|definitely|clearly|almost|now|still|"
     r"already|both)\s+)*(?:eligible|ineligible|meets|met|qualifies|qualified|satisfies|"
     r"satisfied|passes|passed|fails|failed|succeeds|approved|rejected|"
@@ -115,10 +131,12 @@ _LEAD = re.compile(
 _LABELLED = re.compile(
     r"^(?:(?:your )?(?:overall|outcome|result|verdict|status|eligibility|determination|"
     r"decision)(?: for you)?|"
-    r"assessment|qualification(?: requirement)?|employment(?: requirement)?|"
-    r"route \d|pathway \d|both requirements|criteria)\s*[:\-\u2013\u2014]+\s*"
-    r"(?:not met|met|satisfied|passed|failed|eligible|ineligible|meets|"
-    r"does not meet|positive|negative|[\u2713\u2714\u2705\u274c\u2717])"
+    r"assessment|(?:qualification|employment|experience)(?: requirement| level| duration| field|"
+    r" relevance| hours| length| recency)?|"
+    r"route \d|pathway \d|both requirements|criteria)\s*[:\-\u2013\u2014]+\s*(?:[^\w\s]+\s*)?"
+    r"(?:not met|met|satisfied|passed|failed|pass|fail|eligible|ineligible|meets|short|"
+    r"not enough|enough|insufficient|sufficient|does not meet|positive|negative|"
+    r"[\u2713\u2714\u2705\u274c\u2717])"
     r"|^(?:overall|outcome|result|verdict|status|eligibility|route \d|pathway \d|qualification|"
     r"employment|experience)\s*[:\-\u2013\u2014]+\s*(?:yes|no)\W*$"
 )
@@ -128,7 +146,7 @@ _INTERJECTION = (
     r"the short answer|the answer|answer|good news|great news|bad news|congratulations|"
     r"unfortunately|sadly|fortunately|happily|alas|absolutely|definitely|certainly|"
     r"indeed|of course|once again|again|then|therefore|thus|hence|sorry|i'm sorry|i am sorry|"
-    r"i'm afraid|regrettably|however|but|and|still)"
+    r"i'm afraid|regrettably|however|but|and|still|nah|yeah nah|yup|tl;?dr|tl dr)"
 )
 _LEAD_NOISE = re.compile(rf"^(?:[\W_]+|\d+[.)]\s+|{_INTERJECTION}\b[\W_]*)")
 _ONLY_INTERJECTIONS = re.compile(rf"^(?:[\W_]*{_INTERJECTION}\b)*[\W_]*$")
@@ -140,10 +158,20 @@ _QUESTION = re.compile(
 _MARKERS = re.compile(r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
 
 
+# "They" is the client only when no one else is named: "Many applicants ... they count".
+_GENERIC = re.compile(
+    r"\b(?:applicants|people|someone|somebody|anyone|anybody|candidates|many|most|some|others|"
+    r"workers|employees|managers|those who|a person|an applicant|vetassess|assessors?|they say)\b"
+)
+_THEY = re.compile(r"\b(?:they|they're|they've|their|them)\b")
+
+
 def _normal(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
     text = _MARKERS.sub(" ", text)
     text = re.sub(r"[*_`#>]+", " ", text)  # markdown emphasis, headings, quotes
+    if _GENERIC.search(text):
+        text = _THEY.sub("others", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -162,7 +190,7 @@ _BOUNDARY = re.compile(
     r"would|'re| are| should| can)\b)"
 )
 _SUBORDINATOR = re.compile(
-    r"\b(?:if|whether|once|when|whenever|until|unless|before|after|how|why)\b(?!\s+again\b)"
+    r"\b(?:if|whether|once|when|whenever|until|unless|before|after|how)\b(?!\s+again\b)"
 )
 
 
@@ -206,16 +234,23 @@ _DEICTIC = re.compile(
 )
 # "That's enough for VETASSESS", "That should do it": a verdict on the facts just given.
 _DEICTIC_VERDICT = re.compile(
-    r"^(?:that|this|which|it|these|those)(?:'s| is| was| are| will be| would be| should be|"
+    r"(?:^|[,;:\u2013\u2014] )(?:that|this|which|it|these|those)"
+    r"(?: one| case| profile| file| application)?"
+    r"(?:'s| is| was| are| will be| would be| should be|"
     r" isn't| wasn't| aren't| won't be| wouldn't be| will not be| would not be| is not| was not)"
     r"(?: not| probably| likely| still| more than| easily| just| "
-    r"clearly| definitely| comfortably)* (?:enough|sufficient|insufficient|plenty|a yes|a no)\b"
+    r"clearly| definitely| comfortably)* (?:enough|sufficient|insufficient|plenty|a yes|a no|"
+    r"an? (?:clear |easy |straightforward |likely |definite |obvious |borderline )?(?:pass|fail|"
+    r"yes|no|non-starter|winner))\b"
     r"|^(?:that|this) (?:should|will|would|ought to) do (?:it|the job|the trick)\b"
 )
 # "Route 2 applies to you", "no route works for you".
 _APPLIES = re.compile(
     r"\b(?:route|routes|pathway|pathways|it|none|neither|either|both|criteria)\b[^.;]{0,20}"
-    r"\b(?:appl(?:y|ies)|works?|fits?) (?:to|for) (?:you|your case|your situation)\b"
+    r"\b(?:appl(?:y|ies)|works?|fits?|(?:is|are|remains?|stays?)(?: still| now| also| not)? "
+    r"(?:open|closed|available|unavailable|shut|out of reach|within reach|off the table|out|"
+    r"an option|not an option))"
+    r" (?:to|for) (?:you|your case|your situation|your client|him|her|them)\b"
 )
 _IMPERATIVE = re.compile(
     r"^(?:please |just |simply )?(?:tell|give|share|let|provide|send|check|use|add|list|"
@@ -241,14 +276,26 @@ _RESTATED = re.compile(
     r"^(?:so |and |also )?your\b[\w ]{1,40}? (?:was|were|has been|started|ended|began|"
     r"finished) (?:completed|finished|awarded|part[- ]time|full[- ]time|casual|from|in|at|"
     r"on|with|since|a|an|the)\b|"
-    r"^(?:so |and |also )?your\b[\w ]{1,80}? (?:is|was) (?:taken as|treated as|assumed)\b"
+    r"^(?:so |and |also )?your\b[\w ]{1,80}? (?:is|was) (?:taken as|treated as|assumed)\b|"
+    r"^(?:i've|i have|i) (?:noted|recorded|got|taken down|written down|logged|captured)\b"
 )
 # The process, not a verdict: "you will get the result from VETASSESS".
 _NEUTRAL_RESULT = re.compile(
     r"\b(?:get|receive|hear|see) (?:the|your) (?:result|decision|outcome)\b(?! (?:is|will be))"
 )
 # What the outcome turns on, not a verdict: "Meeting route 2 depends on your hours".
+_MEANS = re.compile(r"\bmeans?\b")
 _DEPENDS = re.compile(r"\b(?:depends?|depending|hinges?|hinging|turns) on\b|\bcomes? down to\b")
+# Saying what the assistant will not do, or what weighs most: "I won't guess at your
+# result", "Your duties matter more than your title".
+_DISCLAIMS = re.compile(
+    r"\bi (?:can't|cannot|can not|won't|will not|don't|do not|am not able to|'m not able to|"
+    r"am unable to|'m unable to|shouldn't|should not)(?: \w+)? (?:decide|say|guess|tell|judge|"
+    r"determine|predict|confirm|promise|guarantee|speculate|give)\b|\bnot (?:my|for me|our) "
+    r"(?:role|place|job|call)\b|\bmatters? (?:more|most|less)\b|\bmore important than\b|"
+    r"\bweighs? (?:more|most)\b|"
+    r"\bi (?:can't|cannot|won't|will not) (?:do|help with) (?:that|this)\b"
+)
 _CONSEQUENCE = re.compile(r"\b(?:so|which|therefore|thus|hence|meaning|means|that's|then)\b")
 
 
@@ -274,8 +321,18 @@ def _learned_gate(text: str) -> bool:
         return False
     if _RESTATED.search(text) and not _CONSEQUENCE.search(text):
         return False
-    if _NEUTRAL_RESULT.search(text) or _DEPENDS.search(text):
+    if _NEUTRAL_RESULT.search(text) or _DEPENDS.search(text) or _DISCLAIMS.search(text):
         return False
+    means = _MEANS.search(text)
+    subject = text[: means.start()] if means else ""
+    if (
+        means
+        and not _WHO.search(subject)
+        and not re.match(r"(?:so |and )?(?:that|this|it)\b", subject)
+    ):
+        return False  # a definition: "A month under the year means the route isn't met"
+    if _DOCUMENT_ITEM.match(text) and not _FINITE.search(text):
+        return False  # a document named, no verb: "Certified copy of your qualification"
     return _names_asker(text)
 
 
@@ -320,13 +377,18 @@ _CASE_PART = re.compile(
 _VERDICT_LABEL = re.compile(
     r"^(?:the |your |(?:my |your |the )?client's )?(?:short answer|answer|verdict|result|"
     r"outcome|bottom line|in short|overall|(?:eligibility )?status|pathway met|route met|"
-    r"outlook|prognosis|likely outcome|assessment outlook|chances)"
-    r"(?: for (?:you|your client|the client|him|her))?\s*(?:[:\-\u2013\u2014]+|\bis\b)\s*"
+    r"outlook|prognosis|likely outcome|assessment outlook|chances|prediction|forecast|"
+    r"expected outcome|likely result|my (?:read|take|view|assessment|verdict|call)|"
+    r"to answer(?: \w+){0,2}|"
+    r"in a word|put simply|simply put|straight answer|quick answer|tl;?dr)"
+    r"(?: for (?:you|your client|the client|him|her|your case|your client's case|this case))?"
+    r"\s*(?:[:\-\u2013\u2014]+|\bis\b)\s*"
     r"(?:a |an |(?:all )?(?:the )?(?:criteria|requirements?|route \d|pathway \d) )?"
     r"(?:yes|no|nope|not yet|not eligible|eligible|ineligible|met|not met|unmet|"
     r"does not meet|meets|pending|likely|unlikely|borderline|on track|positive|negative|"
     r"favou?rable|unfavou?rable|pass|fail|good|poor|strong|weak|\d)\b"
     r"|\bthe answer (?:for you |in your case )?is (?:a )?(?:yes|no|not yet)\b"
+    r"|^(?:no (?:dice|go|luck|chance|way)|not a chance|no can do)\b"
 )
 
 
@@ -369,11 +431,14 @@ _VERBLESS = re.compile(
     r"(?: (?!(?:is|are|was|were|be|been|being|can|could|may|might|must|will|would|should)\b)"
     r"\w+)? (?:met|satisfied|fulfill?ed|passed|not met|unmet|achieved|failed)\b"
     r"|^(?:not )?(?:enough|sufficient|insufficient|more than enough)(?: [\w-]+){0,5}?"
-    r"(?: (?:for|to meet|to satisfy|to qualify)\b|(?: yet| so far| for now)?\W*$)"
+    r"(?: (?:for|to meet|to satisfy|to qualify)\b|(?: yet| so far| for now)?"
+    r"(?:\W+(?:sorry|unfortunately|i'm afraid|i'm sorry))?\W*$)"
+    r"|^(?:you're |you are )?(?:not |nearly |almost |not quite )?there(?: yet)?\W*$"
 )
 # A count set against what is needed: "36 months counted of 24 needed".
 _COUNT_AGAINST = re.compile(
-    r"\b\d+(?: [\w-]+){0,4}? (?:of|against|versus|vs|out of|towards?|over|under|above|below) "
+    r"\b\d+(?:[ ,]+[\w-]+){0,5}?[ ,]+"
+    r"(?:of|against|versus|vs|out of|towards?|over|under|above|below) "
     r"(?:the |a |an )?\d+(?:[- ][\w-]+){0,3}? (?:needed|required|you need|minimum|requirement|"
     r"threshold|asked for|necessary)\b"
 )
@@ -387,7 +452,8 @@ _VERDICT_CELL = re.compile(
 # A part of the case, labelled, ending on a verdict: "Employment: 9 of 12 months — not enough".
 _PART_ENDING = re.compile(
     r"^(?:your )?(?:qualification|employment|experience|hours|level|field|route \d|pathway \d|"
-    r"recency|overall|duration|relevance)\b[^:]{0,30}:.*\b(?:not met|met|not enough|enough|"
+    r"recency|overall|duration|relevance|counted|total|combined|your total)\b"
+    r"[^:]{0,30}:.*\b(?:not met|met|not enough|enough|"
     r"insufficient|sufficient|short|ok|okay|satisfied|fails?|passes|eligible|ineligible)\W*$"
 )
 # A yes or no tied to the asker's facts: "Nope, not on these facts", "No, not yet".
@@ -413,6 +479,48 @@ _DOCUMENT = re.compile(
 )
 
 
+# The opposite said as a surprise: "I'd be surprised if you weren't assessed positively".
+_SURPRISED = re.compile(r"\b(?:be|been|am|i'm) (?:very |quite )?(?:surprised|shocked|amazed) if\b")
+# The asker's figure set against a threshold: "comfortably above the two-year mark".
+_AGAINST_MARK = re.compile(
+    r"\b(?:above|over|below|under|beyond|past|short of|clear of|shy of|within) the (?:[\w-]+ ){0,3}"
+    r"(?:mark|minimum|threshold|requirement|benchmark|bar|floor|line|needed|required)\b"
+)
+# Carried over the line: "which gets them through Route 3", "puts you over the bar".
+_CARRIED = re.compile(
+    r"\b(?:gets?|got|getting|puts?|putting|takes?|took|carries|carry|pushes|push|lifts?|brings?|"
+    r"brought) (?:you|him|her|them|your client)\b(?: \w+){0,2}? (?:through|over|past|across|into|"
+    r"to|onto|above|below|under) (?:the |a |your )?(?:line|bar|mark|threshold|route|pathway|"
+    r"criteria|requirements?|minimum|eligib\w*|positive|finish|target)"
+)
+
+
+_DOCUMENT_ITEM = re.compile(
+    r"^(?:(?:a|an|the|your|certified|signed|original|recent)\s+){0,3}" + _DOCUMENT.pattern
+)
+
+
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|isn't|aren't|wasn't|falls?|fell|meets?|met|has|have|does|doesn't|"
+    r"counts?|will|won't|would|wouldn't|should|can|can't|gets?|puts?)\b"
+)
+
+
+# The application itself, said as "this" or "it": "I'm confident this will be approved".
+_IT_WILL = re.compile(
+    r"\b(?:this|it|that)(?: one| case| application| file| profile)? (?:will|would|should|is likely "
+    r"to|is going to|won't|wouldn't|shouldn't|will not|would not)(?: \w+)? (?:be approved|"
+    r"be rejected|be refused|be accepted|be successful|be unsuccessful|go through|succeed|pass|"
+    r"work(?: out)? (?:for you|in your case|on (?:the|these|this) (?:current )?"
+    r"(?:evidence|facts)))\b"
+)
+# The asker's figures judged: "The numbers don't stack up for Route 2".
+_NUMBERS = re.compile(
+    r"\b(?:numbers|figures|dates|maths|math|sums|months|years)\b (?:(?:don't|do not|doesn't|"
+    r"does not|just|easily|comfortably|clearly|all) )?(?:stack up|add up|work out|check out)\b"
+)
+
+
 def _by_pattern(sentence: str, asked: bool) -> bool:
     """The patterns' reading of ``sentence`` (see :func:`about_own_outcome`)."""
     text = _normal(sentence)
@@ -433,9 +541,10 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
     body = text
     while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
         body = stripped
-    if _LEAD.match(body) or _LABELLED.match(body) or _REPORT.search(text):
+    mention = sentence.lstrip()[:1] in "\"'\u201c\u2018`"  # '"Eligible" means ...'
+    if (_LEAD.match(body) and not mention) or _LABELLED.match(body) or _REPORT.search(text):
         return True
-    if _DEICTIC_VERDICT.match(body) or _APPLIES.search(text):
+    if _DEICTIC_VERDICT.search(body) or _APPLIES.search(text):
         return True
     if _VERBLESS.match(body) or _SO_VERDICT.search(text) or _COUNT_AGAINST.search(text):
         return True
@@ -447,13 +556,21 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _EXPECT.match(body) and _TERM_RE.search(body):
         return True
+    if _IT_WILL.search(text) or _NUMBERS.search(text):
+        return True
+    if _CARRIED.search(text) or (_SURPRISED.search(text) and _TERM_RE.search(text)):
+        return True
+    for mark in _AGAINST_MARK.finditer(text):
+        before = text[max(0, mark.start() - 60) : mark.start()]
+        if _WHO.search(text) and not _SUBORDINATE.search(before) and not _QUESTION.match(text):
+            return True
     for enough in _ENOUGH.finditer(text):
         if not _SUBORDINATE.search(text[max(0, enough.start() - 60) : enough.start()]):
             return True
     for passive in _PASSIVE.finditer(text):
         before = text[max(0, passive.start() - 60) : passive.start()]
-        if _SUBORDINATE.search(before):
-            continue
+        if _SUBORDINATE.search(before) or (_MEANS.search(before) and not _WHO.search(before)):
+            continue  # a condition, or a definition: "A month under means the route isn't met"
         if not _GENERAL_AFTER.match(passive.group("after")) or _WHO.search(passive.group(0)):
             return True
     if not _WHO.search(text):

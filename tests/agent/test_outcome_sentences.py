@@ -33,6 +33,9 @@ TUNING4: dict[str, Any] = yaml.safe_load(
 TUNING6: dict[str, Any] = yaml.safe_load(
     (HERE / "data" / "outcome_sentences_tuning6.yaml").read_text(encoding="utf-8")
 )
+TUNING7: dict[str, Any] = yaml.safe_load(
+    (HERE / "data" / "outcome_sentences_tuning7.yaml").read_text(encoding="utf-8")
+)
 SUMMARY = "The profile does not meet the published criteria for Customer Service Manager (149212)."
 
 
@@ -86,7 +89,11 @@ def test_ordinary_sentences_pass_untouched() -> None:
     assert changed == []
 
 
-@pytest.mark.parametrize("data", [TUNING3, TUNING4, TUNING6], ids=["tuning3", "tuning4", "tuning6"])
+@pytest.mark.parametrize(
+    "data",
+    [TUNING3, TUNING4, TUNING6, TUNING7],
+    ids=["tuning3", "tuning4", "tuning6", "tuning7"],
+)
 def test_the_later_tuning_sets_hold(data: dict[str, Any]) -> None:
     assert _through(data["outcome"]) == [] and _changed(data["ordinary"]) == []
 
