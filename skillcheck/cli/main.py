@@ -7,6 +7,7 @@ as one line on stderr with exit status 2; nothing here prints a traceback for th
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -169,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    # What our modules log (a model failure, say) is told to the user as a notice; without
+    # a handler, Python would also print it, mid-answer, on stderr.
+    logging.getLogger("skillcheck").addHandler(logging.NullHandler())
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Command = args.func
