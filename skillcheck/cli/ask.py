@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from skillcheck.assistant import Assistant
+from skillcheck.cli.screen import Screen
 from skillcheck.cli.text import check_utf8, tolerant_stdin
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError, UserInputError
@@ -23,26 +24,25 @@ from skillcheck.quotes import sources_list
 from skillcheck.retrieval import open_retriever, validate_query
 
 
-def collect(events: Iterator[Event], on_token: Callable[[str], None] | None = None) -> Done:
+def collect(events: Iterator[Event], screen: Screen | None = None) -> Done:
     """Run a turn to its ``Done``; an ``Error`` with no answer is raised as one line.
 
-    When the model fails after some of its text was streamed, the fallback notice is
-    printed at once, between that text and the offline answer, so the model's part
-    never reads as a complete answer.
+    With a ``screen`` the answer is printed as it streams. When the model fails after
+    some of its text was printed, that text is taken back (erased on a terminal, else
+    marked as cut off) before the fallback notice and the offline answer, so the
+    model's part never reads as part of the answer.
     """
     error: str | None = None
     done: Done | None = None
-    streamed = False
+    fallen_back = False
     for event in events:
-        if isinstance(event, Token) and on_token is not None:
-            on_token(event.text)
-            streamed = True
-        elif isinstance(event, Notice) and event.kind == "fallback" and on_token is not None:
-            if streamed:
-                on_token("\n")
-            sys.stdout.flush()
-            sys.stderr.write(f"note: {event.text}\n")
-            sys.stderr.flush()
+        if isinstance(event, Token) and screen is not None:
+            screen.write(event.text)
+        elif isinstance(event, Notice) and event.kind == "fallback" and screen is not None:
+            if not fallen_back:  # the offline turn repeats its notices at the end
+                fallen_back = True
+                screen.take_back()
+                screen.note(f"note: {event.text}\n")
         elif isinstance(event, Error):
             error = event.message
         elif isinstance(event, Done):
@@ -83,7 +83,7 @@ def run_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(collect(turn).to_json(), ensure_ascii=False))
             return 0
-        done = collect(turn, on_token=lambda t: print(t, end="", flush=True))
+        done = collect(turn, Screen(sys.stdout, sys.stderr))
         print()
         print(sources_after(done), end="")
         _print_notices(done)

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from skillcheck.assistant import Assistant
 from skillcheck.cli.ask import sources_after
+from skillcheck.cli.screen import Screen
 from skillcheck.cli.text import check_utf8, tolerant_stdin
 from skillcheck.config import get_settings
 from skillcheck.errors import SkillcheckError
@@ -25,19 +26,17 @@ HELP = "Ask about the VETASSESS assessment of 149212. /clear forgets, /quit leav
 MAX_TURNS_KEPT = 10
 
 
-def _show(event: Event, out: TextIO, err: TextIO) -> None:
+def _show(event: Event, screen: Screen) -> None:
     if isinstance(event, Token):
-        out.write(event.text)
-        out.flush()
+        screen.write(event.text)
     elif isinstance(event, ToolStart) and event.name != "search_sources":
-        err.write(f"[running {event.name}]\n")
+        screen.note(f"[running {event.name}]\n")
     elif isinstance(event, Notice) and event.kind != "offline":
-        if event.kind == "fallback":  # the model's text so far ends here, on its own line
-            out.write("\n")
-            out.flush()
-        err.write(f"note: {event.text}\n")
+        if event.kind == "fallback":  # the model's text so far is taken back
+            screen.take_back()
+        screen.note(f"note: {event.text}\n")
     elif isinstance(event, Error):
-        err.write(f"error: {event.message}\n")
+        screen.note(f"error: {event.message}\n")
 
 
 def _summary(done: Done) -> str:
@@ -77,10 +76,16 @@ def chat_loop(assistant: Assistant, lines: TextIO, out: TextIO, err: TextIO, pro
             out.write(HELP + "\n")
             continue
         done: Done | None = None
+        screen = Screen(out, err)
+        shown: list[Notice] = []  # the offline turn repeats its notices at the end
         try:
             check_utf8(text, "question")
             for event in assistant.stream(text, history):
-                _show(event, out, err)
+                if isinstance(event, Notice):
+                    if event in shown:
+                        continue
+                    shown.append(event)
+                _show(event, screen)
                 if isinstance(event, Done):
                     done = event
         except SkillcheckError as exc:

@@ -7,6 +7,7 @@ as one line on stderr with exit status 2; nothing here prints a traceback for th
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -81,6 +82,12 @@ def _cmd_feedback(args: argparse.Namespace) -> int:
     return run_feedback(args)
 
 
+def _cmd_clean_orphans(args: argparse.Namespace) -> int:
+    from skillcheck.cli.admin import run_clean_orphans
+
+    return run_clean_orphans(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = _Parser(prog="skillcheck", description=__doc__.splitlines()[0] if __doc__ else None)
@@ -148,11 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--output", "-o", default=None, metavar="FILE", help="a file ('-': stdout)")
     e.add_argument("--rating", choices=["up", "down"], default=None, help="only this rating")
     e.set_defaults(func=_cmd_feedback)
+
+    p = sub.add_parser("admin", help="operators' tasks on the host of a Chroma server")
+    asub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    c = asub.add_parser(
+        "clean-orphans",
+        help="remove the segment directories of dropped builds (safe while the server runs)",
+    )
+    c.add_argument("--path", required=True, help="the Chroma data directory (chroma run --path)")
+    c.add_argument("--dry-run", action="store_true", help="list what would go; remove nothing")
+    c.set_defaults(func=_cmd_clean_orphans)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    # What our modules log (a model failure, say) is told to the user as a notice; without
+    # a handler, Python would also print it, mid-answer, on stderr.
+    logging.getLogger("skillcheck").addHandler(logging.NullHandler())
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Command = args.func

@@ -162,8 +162,10 @@ def stream_turn(events: Iterable[Event], render_eligibility: RenderEligibility) 
         closed: set[int] = set()
         last = 0.0
         for event in events:
-            before = len(record.steps)
+            before, had_text = len(record.steps), bool(record.text)
             record.apply(event)
+            if had_text and not record.text:  # a fallback: the model's text goes at once
+                answer_box.empty()
             for step in record.steps[before:]:
                 with steps_box:
                     statuses.append(st.status(step.label + "...", state="running"))

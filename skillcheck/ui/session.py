@@ -98,10 +98,11 @@ class TurnRecord:
             self.eligibility = event.artifact
 
     def _notice(self, event: Notice) -> None:
+        if event in self.notices:
+            return  # the offline turn repeats its notices at its end: its text stays
         if event.kind == FALLBACK:
             self.text = ""  # what the failed model said is replaced by the offline answer
-        if event not in self.notices:
-            self.notices.append(event)
+        self.notices.append(event)
 
     def _done(self, event: Done) -> None:
         self.done = True

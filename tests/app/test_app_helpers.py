@@ -153,6 +153,17 @@ def test_a_turn_record_keeps_steps_citations_and_the_engines_result() -> None:
     assert again.eligibility == run and again.passages == record.passages
 
 
+def test_a_fallback_notice_repeated_at_the_end_keeps_the_offline_text() -> None:
+    record = TurnRecord()
+    record.apply(Token("The model said this [1]. "))
+    fallback = Notice("fallback", "model failed")
+    record.apply(fallback)
+    assert record.text == ""
+    record.apply(Token("The offline answer [1]."))
+    record.apply(fallback)  # offline_turn yields the notices it was given at its end
+    assert record.text == "The offline answer [1]." and record.notices == [fallback]
+
+
 def test_a_run_read_back_from_json_is_the_run_and_the_downloads_are_made_from_it() -> None:
     from skillcheck.ui.eligibility import report_json, report_markdown
 
