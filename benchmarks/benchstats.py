@@ -1,6 +1,8 @@
-"""What the benchmark scripts share: the percentile they report."""
+"""What the benchmark scripts share: the percentile they report, a process's peak memory."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -12,3 +14,15 @@ def percentile(values: list[float], q: float) -> float:
     lo = int(pos)
     hi = min(lo + 1, len(data) - 1)
     return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+
+
+def peak_rss_mb(pid: int | None = None) -> float:
+    """Peak resident memory in MB: this process's (getrusage), or process ``pid``'s (/proc)."""
+    if pid is None:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KB on Linux
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024.0
+    return float("nan")
