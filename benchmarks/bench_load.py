@@ -46,7 +46,7 @@ for _path in (REPO, Path(__file__).resolve().parent):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from benchstats import peak_rss_mb, percentile  # noqa: E402  (benchmarks/ is the script's own folder)
+from benchstats import cpu_seconds, peak_rss_mb, percentile  # noqa: E402  (benchmarks/ is the script's own folder)
 
 WARM_QUESTION = "What qualification do I need?"
 HISTORY_TURNS = 10  # turns a session keeps, as `skillcheck chat` does
@@ -114,7 +114,7 @@ def worker(sessions_file: Path, deadline: float) -> int:
         threading.Thread(target=_session, args=(assistant, qs, deadline, out), daemon=True)
         for qs, out in zip(sessions, outs, strict=True)
     ]
-    started = time.time()
+    started, cpu = time.time(), cpu_seconds()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -128,6 +128,7 @@ def worker(sessions_file: Path, deadline: float) -> int:
         "errors": [e for out in outs for e in out["errors"]]
         + [f"a session still running at the deadline ({stuck})"] * stuck,
         "peak_rss_mb": peak_rss_mb(),
+        "cpu_s": cpu_seconds() - cpu,
     }
     print(json.dumps(result), flush=True)
     os._exit(0)  # a stuck session thread must not hold the process
@@ -227,13 +228,16 @@ def run_mode(
         for p, proc in enumerate(procs):
             _expect_ready(proc, work / f"worker-{p}.log", deadline)
         ready_s = time.perf_counter() - opened
+        server_cpu = cpu_seconds(server.pid) if server is not None else 0.0
         for proc in procs:
             assert proc.stdin is not None
             proc.stdin.write("GO\n")
             proc.stdin.flush()
         results = [_result(proc, deadline) for proc in procs]
         server_rss = peak_rss_mb(server.pid) if server is not None else None
-    return _summary(mode, args, results, ingest_s, ready_s, server_rss)
+        if server is not None:
+            server_cpu = cpu_seconds(server.pid) - server_cpu
+    return _summary(mode, args, results, ingest_s, ready_s, server_rss, server_cpu)
 
 
 def _expect_ready(proc: subprocess.Popen[str], log: Path, deadline: float) -> None:
@@ -272,6 +276,7 @@ def _summary(
     ingest_s: float,
     ready_s: float,
     server_rss: float | None,
+    server_cpu: float,
 ) -> dict[str, Any]:
     done = [r for r in results if r is not None]
     latencies = [ms for r in done for ms in r["latencies"]]
@@ -289,6 +294,7 @@ def _summary(
         "answered": len(latencies),
         "wall": wall,
         "qps": len(latencies) / wall if wall > 0 else 0.0,
+        "cpu_ms": 1000.0 * (sum(r["cpu_s"] for r in done) + server_cpu) / max(1, len(latencies)),
         "p50": percentile(latencies, 50),
         "p95": percentile(latencies, 95),
         "max": max(latencies, default=float("nan")),
@@ -304,9 +310,10 @@ def _summary(
 def print_table(rows: list[dict[str, Any]]) -> None:
     print(
         "\n| store | processes x sessions | questions | wall s | questions/s "
-        "| p50 / p95 / max ms | errors | peak RSS per worker MB | chroma run peak RSS MB |"
+        "| p50 / p95 / max ms | CPU ms per question | errors | peak RSS per worker MB "
+        "| chroma run peak RSS MB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         rss = r["rss"]
         workers = f"{rss[0]:.0f}-{rss[-1]:.0f}" if rss else "-"
@@ -314,7 +321,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print(
             f"| {r['mode']} | {r['shape']} | {r['answered']} of {r['asked']} | {r['wall']:.1f} "
             f"| {r['qps']:.1f} | {r['p50']:.0f} / {r['p95']:.0f} / {r['max']:.0f} "
-            f"| {r['errors']} | {workers} | {server} |"
+            f"| {r['cpu_ms']:.0f} | {r['errors']} | {workers} | {server} |"
         )
 
 
@@ -349,7 +356,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     try:
         for mode in modes:
-            row = run_mode(mode, args, pool, tmp, deadline)
+            try:
+                row = run_mode(mode, args, pool, tmp, deadline)
+            except (RuntimeError, TimeoutError, subprocess.TimeoutExpired) as exc:
+                print(f"bench_load: {mode}: {exc}", file=sys.stderr)
+                return 1
             print(
                 f"{row['mode']}: ingest {row['ingest_s']:.1f} s, workers opened and warmed in "
                 f"{row['ready_s']:.1f} s, {row['answered']} answered, {row['errors']} errors"

@@ -1,4 +1,4 @@
-"""What the benchmark scripts share: the percentile they report, a process's peak memory."""
+"""What the benchmark scripts share: the percentile they report, a process's memory and CPU."""
 
 from __future__ import annotations
 
@@ -26,3 +26,16 @@ def peak_rss_mb(pid: int | None = None) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024.0
     return float("nan")
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) so far: this process's, or process ``pid``'s (/proc)."""
+    if pid is None:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
