@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,18 @@ def cli_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     env.update(extra)
     return env
+
+
+def edited_corpus(dest: Path, page: str, edit: Callable[[str], str]) -> Path:
+    """A copy of the corpus at ``dest`` with ``page`` edited (its manifest sha256 fixed)."""
+    shutil.copytree(get_settings().corpus_dir, dest)
+    path = dest / page
+    text = path.read_text("utf-8")
+    changed = edit(text)
+    assert changed != text, f"the edit changed nothing in {page}"
+    path.write_text(changed, "utf-8")
+    manifest = dest / "manifest.yaml"
+    old = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    new = hashlib.sha256(changed.encode("utf-8")).hexdigest()
+    manifest.write_text(manifest.read_text("utf-8").replace(old, new), "utf-8")
+    return dest

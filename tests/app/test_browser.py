@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ class Server:
     started: float  # time.perf_counter() when `streamlit run` was launched
     log: Path
     home: Path  # its SKILLCHECK_HOME (the store, the conversations, the feedback)
+    proc: subprocess.Popen[bytes]  # the `streamlit run` process
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
@@ -91,15 +93,17 @@ def _require_chromium() -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free port with an empty store; stopped at the end."""
-    _require_chromium()
-    home = tmp_path_factory.mktemp("browser-home")
+@contextmanager
+def streamlit_app(home: Path, **env_extra: str) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free port, its data under ``home``; stopped after.
+
+    ``env_extra`` adds settings (a Chroma server, a collection prefix); no model key is
+    passed on, and the app runs offline.
+    """
     log = home / "streamlit.log"
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "CHROMA_HOST")}
-    env.update(SKILLCHECK_HOME=str(home / "data"), SKILLCHECK_OFFLINE="true")
+    env.update(SKILLCHECK_HOME=str(home / "data"), SKILLCHECK_OFFLINE="true", **env_extra)
     started = time.perf_counter()
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -126,7 +130,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(proc, url, log)
-        yield Server(url, started, log, home / "data")
+        yield Server(url, started, log, home / "data", proc)
     finally:
         proc.terminate()
         try:
@@ -134,6 +138,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on a free port with an empty store; stopped at the end."""
+    _require_chromium()
+    with streamlit_app(tmp_path_factory.mktemp("browser-home")) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -172,22 +184,24 @@ def _open(
     return page
 
 
-def _ask(page: Any, question: str) -> float:
+def _ask(page: Any, question: str, sources: bool = True) -> float:
     """Ask in the chat; seconds until the answer's sources are on the page.
 
     Then wait for the turn to settle: the page is drawn again with the answer's copy
-    button, thumbs and follow-ups (the turn ends with a rerun).
+    button, thumbs and follow-ups (the turn ends with a rerun). With ``sources=False``
+    (an answer that may cite nothing) only the settled turn is waited for.
     """
-    sources = '[data-testid="stChatMessage"] .sc-sources'
-    before = page.locator(sources).count()
+    sources_css = '[data-testid="stChatMessage"] .sc-sources'
+    before = page.locator(sources_css).count()
     copies = page.locator(".sc-copy").count()
     box = page.get_by_test_id("stChatInput").locator("textarea")
     box.fill(question)
     started = time.perf_counter()
     box.press("Enter")
-    page.wait_for_function(
-        "([s, n]) => document.querySelectorAll(s).length > n", arg=[sources, before]
-    )
+    if sources:
+        page.wait_for_function(
+            "([s, n]) => document.querySelectorAll(s).length > n", arg=[sources_css, before]
+        )
     elapsed = time.perf_counter() - started
     page.wait_for_function("n => document.querySelectorAll('.sc-copy').length > n", arg=copies)
     _idle(page)

@@ -8,9 +8,7 @@ re-ingests a changed corpus.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +24,7 @@ from skillcheck.embeddings import get_embedder
 from skillcheck.orphans import orphan_segments
 from skillcheck.retrieval import Retriever
 from skillcheck.store import Store
-from tests.conftest import REPO, cli_env
+from tests.conftest import REPO, cli_env, edited_corpus
 from tests.core.test_store import chroma_server  # noqa: F401  (a fixture, used by name)
 
 ROUNDS = 5
@@ -277,17 +275,11 @@ NEW_HOURS = "27 hours or more per week"
 
 def _changed_corpus(tmp_path: Path) -> Path:
     """A copy of the corpus where the hours threshold reads differently (manifest fixed)."""
-    corpus = tmp_path / "changed-corpus"
-    shutil.copytree(get_settings().corpus_dir, corpus)
-    page = corpus / "vetassess-149212.txt"
-    text = page.read_text("utf-8")
-    assert OLD_HOURS in text
-    page.write_text(text.replace(OLD_HOURS, NEW_HOURS), "utf-8")
-    manifest = corpus / "manifest.yaml"
-    old = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    new = hashlib.sha256(page.read_bytes()).hexdigest()
-    manifest.write_text(manifest.read_text("utf-8").replace(old, new), "utf-8")
-    return corpus
+    return edited_corpus(
+        tmp_path / "changed-corpus",
+        "vetassess-149212.txt",
+        lambda text: text.replace(OLD_HOURS, NEW_HOURS),
+    )
 
 
 def _reingest_elsewhere(env: dict[str, str], corpus: Path) -> None:

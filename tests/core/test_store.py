@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from skillcheck.embeddings import LocalMiniLM, Vectors, get_embedder
 from skillcheck.errors import EmbeddingMismatchError, StoreError
 from skillcheck.retrieval import Retriever
 from skillcheck.store import Store
+from tests.chroma_run import chroma_run, wait_for_heartbeat
 from tests.conftest import REPO, cli_env
 
 
@@ -145,44 +147,16 @@ def test_dense_query_returns_cosine_similarities(home: Path) -> None:
     assert np.isfinite(sims).all()
 
 
-def _wait_for_heartbeat(port: int, deadline: float) -> None:
-    import urllib.request
-
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.25)
-    raise AssertionError(f"chroma server on 127.0.0.1:{port} did not answer in time")
-
-
 @pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, int]:
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A real `chroma run` server on 127.0.0.1: CI's (CHROMA_TEST_PORT) or one started here."""
     port_env = os.environ.get("CHROMA_TEST_PORT")
     if port_env:
-        _wait_for_heartbeat(int(port_env), time.monotonic() + 30)
+        wait_for_heartbeat(int(port_env), time.monotonic() + 30)
         yield "127.0.0.1", int(port_env)
         return
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    chroma = Path(sys.executable).with_name("chroma")
-    data = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for_heartbeat(port, time.monotonic() + 60)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with chroma_run(tmp_path_factory.mktemp("chroma-server")) as server:
+        yield server.host, server.port
 
 
 @pytest.mark.chroma_server
