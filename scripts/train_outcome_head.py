@@ -64,7 +64,11 @@ def main() -> None:
     for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
         missed = alarms = 0
         for text, label, p in zip(texts, labels, probs, strict=True):
-            flagged = guard.about_own_outcome(text, learned=lambda _s, p=p, t=threshold: p > t)
+            flagged = guard.about_own_outcome(
+                text,
+                learned=lambda _s, p=p, t=threshold: p > t,
+                unnamed=lambda _s, p=p: p > outcome_head.UNNAMED_THRESHOLD,
+            )
             missed += int(label == 1 and not flagged)
             alarms += int(label == 0 and flagged)
         print(f"  threshold {threshold:.1f}: missed {missed}, ordinary flagged {alarms}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Literal
 
 from skillcheck.rules.outcomes import OUTCOME_LABELS, Outcome
 
@@ -285,6 +286,7 @@ _NEUTRAL_RESULT = re.compile(
 )
 # What the outcome turns on, not a verdict: "Meeting route 2 depends on your hours".
 _MEANS = re.compile(r"\bmeans?\b")
+_QUOTED_WORD = re.compile(r"(?:^|\s)['\"][^'\"]{1,30}['\"](?:\s|$|[.,;:])")
 _DEPENDS = re.compile(r"\b(?:depends?|depending|hinges?|hinging|turns) on\b|\bcomes? down to\b")
 # Saying what the assistant will not do, or what weighs most: "I won't guess at your
 # result", "Your duties matter more than your title".
@@ -312,17 +314,20 @@ def _names_asker(text: str) -> bool:
     return False
 
 
-def _learned_gate(text: str) -> bool:
-    """Whether the learned head may judge ``text`` (normalised): it names the asker, and
-    it is not a question, a heading, a request or a requirement."""
+def _learned_gate(text: str) -> Literal["named", "unnamed"] | None:
+    """Whether the learned head may judge ``text`` (normalised), and how: None for a
+    question, a request, a requirement, a fact said back, a disclaimer or a definition;
+    "named" when it names the asker in a main clause; "unnamed" when it names no one
+    (a verdict without a subject, or about a client by name), judged more strictly; None
+    when it is about applicants or people in general."""
     if text.endswith("?") or _IMPERATIVE.match(text):
-        return False
+        return None
     if _REQUEST.search(text) and not _SHORTFALL.search(text):
-        return False
+        return None
     if _RESTATED.search(text) and not _CONSEQUENCE.search(text):
-        return False
+        return None
     if _NEUTRAL_RESULT.search(text) or _DEPENDS.search(text) or _DISCLAIMS.search(text):
-        return False
+        return None
     means = _MEANS.search(text)
     subject = text[: means.start()] if means else ""
     if (
@@ -330,10 +335,16 @@ def _learned_gate(text: str) -> bool:
         and not _WHO.search(subject)
         and not re.match(r"(?:so |and )?(?:that|this|it)\b", subject)
     ):
-        return False  # a definition: "A month under the year means the route isn't met"
+        return None  # a definition: "A month under the year means the route isn't met"
     if _DOCUMENT_ITEM.match(text) and not _FINITE.search(text):
-        return False  # a document named, no verb: "Certified copy of your qualification"
-    return _names_asker(text)
+        return None  # a document named, no verb: "Certified copy of your qualification"
+    if _names_asker(text):
+        return "named"
+    if _GENERIC.search(text) or text.endswith(":") or len(_WORD.findall(text)) < 4:
+        return None  # about people in general, a label, or a fragment ("Assumed:")
+    if _QUOTED_WORD.search(text):
+        return None  # about words: "'diplomma' is read as 'diploma'"
+    return "unnamed"
 
 
 def _default_learned(sentence: str) -> bool:
@@ -342,18 +353,26 @@ def _default_learned(sentence: str) -> bool:
     return reads_as_outcome(sentence)
 
 
+def _default_unnamed(sentence: str) -> bool:
+    from skillcheck.outcome_head import reads_as_outcome
+
+    return reads_as_outcome(sentence, named=False)
+
+
 def about_own_outcome(
     sentence: str,
     *,
     asked: bool = False,
     learned: Callable[[str], bool] | None = _default_learned,
+    unnamed: Callable[[str], bool] = _default_unnamed,
 ) -> bool:
     """True when ``sentence`` speaks about the applicant's own outcome, in any wording.
 
     ``asked`` says the question asked for the outcome ("Am I eligible?"), so a bare
     "Yes," or "No," answers it. The patterns decide first; a sentence they pass that
-    names the asker goes to ``learned`` (the head of :mod:`skillcheck.outcome_head`;
-    None: patterns only).
+    names the asker goes to ``learned`` (the head of :mod:`skillcheck.outcome_head`),
+    one that names no one to ``unnamed`` (the same head at a stricter threshold);
+    ``learned=None``: patterns only.
     """
     if _by_pattern(sentence, asked):
         return True
@@ -363,7 +382,10 @@ def about_own_outcome(
     body = text
     while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
         body = stripped
-    return bool(body) and _learned_gate(body) and learned(sentence)
+    gate = _learned_gate(body) if body else None
+    if gate == "named":
+        return learned(sentence)
+    return gate == "unnamed" and unnamed(sentence)
 
 
 # A check or cross mark beside a part of the case: "| Employment | ✅ enough |".
