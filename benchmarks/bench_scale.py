@@ -11,7 +11,8 @@ Everything goes into a temporary directory that is deleted at the end.
 (a) embedding throughput: a deterministic sample of 2,000 chunks of realistic text
     (seeded recombination of the corpus's own sentences, with a few words swapped for
     other corpus words) embedded with ``LocalMiniLM.embed_documents``; chunks/s.
-(b) per size N: N generated ``Chunk`` objects (the sample's texts cycled with a few
+(b) per size N: the corpus's own 21 chunks (their real vectors) and N - 21 generated
+    ``Chunk`` objects (the sample's texts cycled with a few
     seeded word swaps each, so every chunk is distinct; the sample's vectors cycled
     with small seeded Gaussian noise and re-normalised, so nothing more is embedded),
     written with the project's ``Store.build`` to a fresh persistent Chroma store as
@@ -25,6 +26,12 @@ Everything goes into a temporary directory that is deleted at the end.
     warm-up query per size comes first; its time is printed as "first query". The
     lexical index's size on disk and its BM25 part alone (``LexicalIndex.top`` with
     the lexicon's expansion) are printed too.
+(c) per size N, the first cited answer: in a fresh process, the model loaded, the
+    topics' example vectors loaded and one untimed search made (Chroma's first load of
+    the collection), the assistant's first offline answer and its second (each a
+    topic's statement citing the pages' lines, so citing finds the chunks holding
+    them), in ms. ``--before-repo PATH`` runs the same step with another checkout's
+    code on the same store, right after (a before/after of one change).
 """
 
 from __future__ import annotations
@@ -182,6 +189,49 @@ def _cold_open_ms(home: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+_CITED = """
+import json, re, sys, time
+sys.path.insert(0, sys.argv[2])  # the checkout whose code answers
+from pathlib import Path
+from skillcheck.assistant import Assistant
+from skillcheck.config import Settings
+from skillcheck.embeddings import LocalMiniLM
+from skillcheck.retrieval import Retriever
+from skillcheck.store import Store
+from skillcheck.topics import load_topics, match_topics
+settings = Settings(home=Path(sys.argv[1]), openai_api_key=None)
+embedder = LocalMiniLM()
+match_topics("warm up", embedder, load_topics(), settings.cache_dir)
+retriever = Retriever(Store(settings), embedder)
+retriever.search("What does this occupation involve?", 4)
+assistant = Assistant(settings, retriever, offline=True)
+out = []
+for question in ("Does part-time work count?", "What qualification do I need?"):
+    t0 = time.perf_counter()
+    done = list(assistant.stream(question, []))[-1]
+    out.append([(time.perf_counter() - t0) * 1000, len(re.findall(r"\\[\\d+\\]", done.answer))])
+print(json.dumps(out))
+"""
+
+
+def _cited_ms(home: Path, repo: Path = REPO) -> tuple[float, float]:
+    """The first and second cited offline answer in a new process, ms (see (c))."""
+    import json
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", _CITED, str(home), str(repo)],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1800,
+    )
+    (first, first_marks), (second, second_marks) = json.loads(out.stdout.strip().splitlines()[-1])
+    assert first_marks and second_marks, "an answer cited nothing"
+    return first, second
+
+
 def parse_sizes(parser: argparse.ArgumentParser, text: str, queries: int) -> list[int]:
     """The store sizes of ``--sizes`` (the parser exits with one line if they are bad)."""
     try:
@@ -197,8 +247,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="21,10000,100000", help="comma-separated store sizes")
     parser.add_argument("--queries", type=int, default=200, help="queries per mode and size")
+    parser.add_argument(
+        "--before-repo",
+        type=Path,
+        default=None,
+        help="another checkout whose code also gives the first cited answer, on the same stores",
+    )
     args = parser.parse_args(argv)
     sizes = parse_sizes(parser, args.sizes, args.queries)
+    before = args.before_repo
+    if before is not None and not (before / "skillcheck" / "__init__.py").is_file():
+        parser.error(f"--before-repo: {before} is not a skillcheck checkout")
 
     tmp = Path(tempfile.mkdtemp(prefix="skillcheck-bench-scale-"))
     os.environ["SKILLCHECK_HOME"] = str(tmp / "home")  # nothing of the user's is touched
@@ -206,13 +265,14 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("CHROMA_HOST", None)
     os.environ.pop("SKILLCHECK_CHROMA_HOST", None)
     try:
-        return _run(sizes, args.queries, tmp)
+        return _run(sizes, args.queries, tmp, before)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _run(sizes: list[int], n_queries: int, tmp: Path) -> int:
+def _run(sizes: list[int], n_queries: int, tmp: Path, before: Path | None = None) -> int:
     from skillcheck.config import Settings
+    from skillcheck.corpus import build_chunks
     from skillcheck.embeddings import LocalMiniLM
     from skillcheck.evaluation import DEFAULT_QUESTIONS, load_questions
     from skillcheck.retrieval import Retriever
@@ -242,16 +302,24 @@ def _run(sizes: list[int], n_queries: int, tmp: Path) -> int:
         f"in {embed_s:.1f} s: {embed_rate:.0f} chunks/s"
     )
 
+    corpus = build_chunks(base.corpus_dir)  # the real chunks: the answers cite them
+    corpus_vecs = embedder.embed_documents([c.embed_text for c in corpus])
     rows = []
+    cited_rows = []
     for n in sizes:
         print(f"\n(b) N = {n:,}")
         home = tmp / f"n{n}"
         settings = Settings(home=home)
         t0 = time.perf_counter()
-        chunks = make_chunks(gen, sample, n)
-        vectors = make_vectors(sample_vecs, n)
+        real = corpus[:n]
+        chunks = real + make_chunks(gen, sample, n - len(real))
+        made = make_vectors(sample_vecs, n - len(real))
+        vectors = np.concatenate([corpus_vecs[: len(real)], made])
         records = [Record(c) for c in chunks]
-        print(f"    generated {n:,} chunks + vectors in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"    generated {n - len(real):,} chunks + vectors ({len(real)} of the corpus's "
+            f"own beside them) in {time.perf_counter() - t0:.1f} s"
+        )
 
         store = Store(settings)
         written = [0]
@@ -322,6 +390,15 @@ def _run(sizes: list[int], n_queries: int, tmp: Path) -> int:
                 f"p95 {stats[mode][1]:.1f} ms"
             )
         rows.append((n, build_s, insert_rate, init_s, cold_ms, index_mb, lex_stats, stats))
+        cited = {"this code": _cited_ms(home)}
+        if before is not None:
+            cited["--before-repo"] = _cited_ms(home, before)
+        for who, (first, second) in cited.items():
+            print(
+                f"(c) first cited answer ({who}), fresh process: {first:.0f} ms; "
+                f"second: {second:.0f} ms"
+            )
+            cited_rows.append((n, who, first, second))
         del retriever, store, chunks
         shutil.rmtree(home, ignore_errors=True)
 
@@ -340,6 +417,9 @@ def _run(sizes: list[int], n_queries: int, tmp: Path) -> int:
             f"| {n:,} | {build_s:.1f} | {rate:.0f} | {init_s * 1000:.0f} / {cold:.0f} | {mb:.1f} "
             f"| {lex[0]:.2f} / {lex[1]:.2f} | {cells} |"
         )
+    print("\n| N | code | first cited answer ms | second ms |\n|---|---|---|---|")
+    for n, who, first, second in cited_rows:
+        print(f"| {n:,} | {who} | {first:.0f} | {second:.0f} |")
     return 0
 
 

@@ -542,7 +542,7 @@ class LLMTurn:
             draft=draft,
             cache_dir=self.settings.cache_dir,
         )
-        cited = CitedAnswer(turn.registry, self.retriever.chunks, self.settings.corpus_dir)
+        cited = CitedAnswer(turn.registry, self.retriever, self.settings.corpus_dir)
         lines = [f"- {cited.sentences([said])}" for said in plan.lead]
         out = ""
         if lines and plan.kind != "off_topic":

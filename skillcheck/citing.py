@@ -5,6 +5,11 @@ corpus lines it rests on (:class:`skillcheck.topics.Ref`). :class:`CitedAnswer` 
 the passage holding each line, numbers it in the turn's registry, highlights the
 quoted words, and keeps the lines to quote as evidence. Used by the offline turn
 and, as verified context, by the model's turn.
+
+Which chunk holds a line is known from chunking the pages of ``corpus_dir`` (a chunk's
+id is a digest of its page and text); only those chunks are read from the store, by
+id (:class:`CorpusChunks`), so citing costs the same at 21 chunks or 100,000. A line
+whose chunk is not in the build (a build made from other pages) is not cited.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
-from skillcheck.corpus import Chunk, load_sources
+from skillcheck.corpus import Chunk, chunk_at, load_sources, locate_quote
 from skillcheck.facts import DraftProfile, apply_followup, read_facts
 from skillcheck.history import Message
 from skillcheck.passages import CitationRegistry
@@ -62,10 +68,45 @@ def holds(chunk: Chunk, ref: Ref, corpus_dir: Path) -> bool:
     return span is not None and chunk.source_id == ref.source and chunk.start <= span[0] < chunk.end
 
 
-def _holder(ref: Ref, span: tuple[int, int], chunks: list[Chunk]) -> Chunk | None:
-    return next(
-        (c for c in chunks if c.source_id == ref.source and c.start <= span[0] < c.end), None
-    )
+class ChunkReader(Protocol):
+    """Reads a build's chunks by id (the retriever does, from the build it answers from)."""
+
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]: ...
+
+
+class CorpusChunks:
+    """The build's chunks that hold the pages' lines, each read by id when first cited."""
+
+    def __init__(self, reader: ChunkReader, corpus_dir: Path):
+        self.reader = reader
+        self.corpus_dir = corpus_dir
+
+    def _read(self, local: list[Chunk]) -> dict[str, Chunk]:
+        """The build's chunks with these chunks' ids (the same page and text)."""
+        ids = list(dict.fromkeys(c.id for c in local))
+        return self.reader.chunks_by_id(ids) if ids else {}
+
+    def at(self, spans: list[tuple[str, int]]) -> list[tuple[Chunk, int] | None]:
+        """For each (page, offset): the build's chunk holding it, and how far the build's
+        offsets are from the pages' (0 unless the pages changed above that chunk)."""
+        local = [chunk_at(source, offset, self.corpus_dir) for source, offset in spans]
+        read = self._read([c for c in local if c is not None])
+        out: list[tuple[Chunk, int] | None] = []
+        for chunk in local:
+            stored = read.get(chunk.id) if chunk is not None else None
+            if chunk is None or stored is None or stored.text != chunk.text:
+                out.append(None)
+            else:
+                out.append((stored, stored.start - chunk.start))
+        return out
+
+    def holding(self, source: str, quote: str) -> Chunk | None:
+        """The build's chunk of page ``source`` whose text has ``quote``."""
+        found = locate_quote(source, quote, self.corpus_dir)
+        if found is None:
+            return None
+        stored = self.reader.chunks_by_id([found.chunk_id]).get(found.chunk_id)
+        return stored if stored is not None and quote in stored.text else None
 
 
 def draft_from_history(history: list[Message], today: date) -> DraftProfile | None:
@@ -86,20 +127,26 @@ def draft_from_history(history: list[Message], today: date) -> DraftProfile | No
 class CitedAnswer:
     """The text of an answer as it is composed, its passages numbered as they are cited."""
 
-    def __init__(self, registry: CitationRegistry, chunks: list[Chunk], corpus_dir: Path):
+    def __init__(self, registry: CitationRegistry, reader: ChunkReader, corpus_dir: Path):
         self.registry = registry
-        self.chunks = chunks
+        self.lookup = CorpusChunks(reader, corpus_dir)
         self.corpus_dir = corpus_dir
         self.evidence: list[tuple[int, int, str, bool]] = []  # (n, offset, quote, list item?)
 
     def cite(self, refs: tuple[Ref, ...]) -> str:
         """The ``[n]`` markers for ``refs``; their passages are numbered and highlighted."""
         numbers: list[int] = []
+        found: list[tuple[Ref, tuple[int, int]]] = []
         for ref in refs:
-            span = _span(ref, self.corpus_dir)
-            chunk = _holder(ref, span, self.chunks) if span else None
-            if span is None or chunk is None:
+            at = _span(ref, self.corpus_dir)
+            if at is not None:
+                found.append((ref, at))
+        holders = self.lookup.at([(ref.source, at[0]) for ref, at in found])
+        for (ref, at), held in zip(found, holders, strict=True):
+            if held is None:
                 continue
+            chunk, shift = held
+            span = (at[0] + shift, at[1] + shift)  # in the build's offsets
             (passage,) = self.registry.add([chunk])
             self.registry.highlight(chunk.id, [span])
             if passage.n not in numbers:

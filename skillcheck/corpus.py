@@ -458,6 +458,18 @@ def _cached_chunks(corpus_dir: str) -> tuple[Chunk, ...]:
     return tuple(build_chunks(Path(corpus_dir)))
 
 
+def chunk_at(source_id: str, offset: int, corpus_dir: Path = CORPUS_DIR) -> Chunk | None:
+    """The chunk of ``corpus_dir``'s pages holding character ``offset`` of ``source_id``."""
+    return next(
+        (
+            c
+            for c in _cached_chunks(str(corpus_dir))
+            if c.source_id == source_id and c.start <= offset < c.end
+        ),
+        None,
+    )
+
+
 def locate_quote(source_id: str, quote: str, corpus_dir: Path = CORPUS_DIR) -> Located | None:
     """The chunk holding ``quote`` verbatim, and the quote's offsets in its source."""
     for chunk in _cached_chunks(str(corpus_dir)):

@@ -36,6 +36,11 @@ TOKENIZER_PATH = DATA_DIR / "minilm-tokenizer.json"
 LOCAL_MODEL_ID = "all-MiniLM-L6-v2-onnx-int8@" + MODEL_SHA256[:12]
 MAX_TOKENS = 256
 BATCH = 32
+#: What a local vector depends on besides its text: both files, the truncation, the pooling.
+#: Vectors shipped with the package (:mod:`skillcheck.prebuilt`) are keyed by it.
+LOCAL_VECTORS_DIGEST = hashlib.sha256(
+    f"{MODEL_SHA256}\n{TOKENIZER_SHA256}\nmax_tokens {MAX_TOKENS}\nmean pool, L2".encode()
+).hexdigest()
 
 
 class Embedder(Protocol):
@@ -89,6 +94,7 @@ class LocalMiniLM:
     """all-MiniLM-L6-v2 (int8 ONNX): mean pooling over the attention mask, then L2."""
 
     model_id = LOCAL_MODEL_ID
+    vectors_digest = LOCAL_VECTORS_DIGEST
 
     def __init__(self, model_path: Path | None = None, tokenizer_path: Path | None = None):
         import onnxruntime as ort

@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass
 
+from skillcheck import prebuilt
 from skillcheck.config import Settings
 from skillcheck.corpus import Chunk, build_chunks
 from skillcheck.embeddings import Embedder, get_embedder
@@ -123,7 +124,9 @@ def _build(
         disable=not progress or None,
     )
     try:
-        vectors = embedder.embed_documents([r.embed_text for r in records])
+        # the corpus's vectors ship with the package (for the offline model): a fresh
+        # clone embeds only what changed since they were made
+        vectors = prebuilt.embed_documents(embedder, [r.embed_text for r in records])
         bar.update(len(records))
         name = store.build(records, vectors, embedder.model_id, fp, progress=bar.update)
     finally:

@@ -104,7 +104,7 @@ def offline_turn(
         plan = plan if joined.kind == "off_topic" else joined
     asks_own = plan.intent.kind == "eligibility" and plan.kind not in ("refusal", "off_topic")
     registry = CitationRegistry()
-    answer = CitedAnswer(registry, retriever.chunks, corpus_dir)
+    answer = CitedAnswer(registry, retriever, corpus_dir)
     run: EligibilityRun | None = None
     lead = list(plan.lead)
     if plan.kind == "eligibility" and plan.draft is not None and plan.draft.ready:
@@ -139,7 +139,7 @@ def offline_turn(
             registry.add([h.chunk for h in hits])
             yield ToolResult("search_sources", registry.passages)
         else:
-            closest = _closest(retriever, hits, search, registry)
+            closest = _closest(retriever, hits, search, registry, answer)
             yield ToolResult("search_sources", registry.passages)
             if closest:
                 paragraphs = [NO_PREPARED_ANSWER]
@@ -194,14 +194,20 @@ def _agreeing_topic(
 
 
 def _closest(
-    retriever: Retriever, hits: list[Hit], query: str, registry: CitationRegistry
+    retriever: Retriever,
+    hits: list[Hit],
+    query: str,
+    registry: CitationRegistry,
+    answer: CitedAnswer,
 ) -> list[str]:
     """Quotes from the closest passages, when they are close enough to be worth showing."""
     best = max((h.dense_score or 0.0 for h in hits), default=0.0)
     if best < CLOSEST_FLOOR:
         return []
     chunks = [h.chunk for h in hits]
-    block = quote_sentences(query, chunks, retriever.embedder, registry, pool=retriever.chunks)
+    block = quote_sentences(
+        query, chunks, retriever.embedder, registry, holder_of=answer.lookup.holding
+    )
     return block.lines + [f"Note: {note}" for note in block.notes]
 
 

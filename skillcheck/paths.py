@@ -2,8 +2,9 @@
 
 The corpus and the prompts are top-level folders of a checkout (``corpus/``,
 ``prompts/``); a wheel carries copies of them under ``skillcheck/_bundled/``. Every
-other data file (lexicon, companions, the tokenizer, topics, evaluation sets) is in
-``skillcheck/data/``. Nothing here reads settings: a setting may point elsewhere.
+other data file (lexicon, companions, the tokenizer, topics, the shipped vectors,
+evaluation sets) is in ``skillcheck/data/``. Nothing here reads settings: a setting may
+point elsewhere.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,12 +110,16 @@ def load_companions(path: Path = COMPANIONS_PATH) -> list[Companion]:
     ]
 
 
+#: Finds the chunk of a page (first argument) whose text has a quote (second), or None.
+Holder = Callable[[str, str], Chunk | None]
+
+
 def _add_companions(
-    quotes: list[Quote], by_n: dict[int, Chunk], registry: CitationRegistry, pool: list[Chunk]
+    quotes: list[Quote], by_n: dict[int, Chunk], registry: CitationRegistry, holder_of: Holder
 ) -> tuple[list[Quote], list[str]]:
     """Append the companions of any quoted sentence, citing passages beyond ``by_n`` if needed.
 
-    A passage found in ``pool`` is numbered in ``registry`` and added to ``by_n``.
+    A passage found by ``holder_of`` is numbered in ``registry`` and added to ``by_n``.
     """
     notes: list[str] = []
     quoted = {(by_n[q.passage_n].source_id, q.text) for q in quotes}
@@ -129,9 +134,7 @@ def _add_companions(
                 None,
             )
             if holder is None:
-                holder = next(
-                    (c for c in pool if c.source_id == ref.source and ref.quote in c.text), None
-                )
+                holder = holder_of(ref.source, ref.quote)
                 if holder is None:
                     continue
                 by_n[registry.add([holder])[0].n] = holder
@@ -150,13 +153,13 @@ def quote_sentences(
     registry: CitationRegistry,
     *,
     max_sentences: int = MAX_SENTENCES,
-    pool: list[Chunk] | None = None,
+    holder_of: Holder | None = None,
 ) -> QuoteBlock:
     """Quote the sentences of ``chunks`` that best answer ``question``, each with its [n].
 
     Every chunk is numbered in ``registry`` (in order); the quoted spans become the
-    passages' highlights. ``pool`` (all chunks) lets a companion sentence be cited from
-    beyond ``chunks``.
+    passages' highlights. ``holder_of`` (:meth:`skillcheck.citing.CorpusChunks.holding`)
+    lets a companion sentence be cited from beyond ``chunks``.
     """
     passages = registry.add(chunks)
     if not chunks:
@@ -193,11 +196,17 @@ def quote_sentences(
         for i in chosen
     ]
     by_n = {p.n: c for p, c in zip(passages, chunks, strict=True)}
-    quotes, notes = _add_companions(quotes, by_n, registry, pool or [])
+    quotes, notes = _add_companions(quotes, by_n, registry, holder_of or _nowhere)
     for q in quotes:
         chunk = by_n[q.passage_n]
         registry.highlight(chunk.id, [(q.start, q.end)])
     return QuoteBlock(_lines(quotes), notes, quotes)
+
+
+def _nowhere(source: str, quote: str) -> Chunk | None:
+    """No chunk beyond the ones given."""
+    del source, quote
+    return None
 
 
 def _lines(quotes: list[Quote]) -> list[str]:

@@ -96,7 +96,6 @@ class _Build:
     name: str
     lexical: LexicalIndex
     fetched: OrderedDict[str, Chunk] = field(default_factory=OrderedDict)  # newest last
-    every: list[Chunk] | None = None
 
 
 class Retriever:
@@ -140,13 +139,17 @@ class Retriever:
         """The lexical index of that build."""
         return self._build.lexical
 
-    @property
-    def chunks(self) -> list[Chunk]:
-        """Every chunk of that build, read on first use (citing looks lines up in them)."""
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks with these ids from the build this retriever answers from (an unknown
+        id is left out); a build dropped meanwhile is replaced by the newest first. Citing
+        reads the chunks it cites this way, never the whole build."""
         build = self._build
-        if build.every is None:
-            build.every = self.store.chunks(build=build.name or None)
-        return build.every
+        try:
+            return self._chunks_by_id(build, ids)
+        except StoreError:
+            if self.store.pointer() == build.name:
+                raise
+            return self._chunks_by_id(self.refresh(force=True), ids)
 
     def refresh(self, *, force: bool = False) -> _Build:
         """The current build: reopened when the store's pointer names another one."""

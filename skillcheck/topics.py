@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
+from skillcheck import prebuilt
 from skillcheck.errors import RulesFileError
 from skillcheck.paths import CORPUS_DIR, DATA_DIR
 from skillcheck.rules.loader import parse_strict
@@ -305,20 +306,28 @@ class TopicMatch:
 _EXAMPLE_VECTORS: dict[tuple[str, str], tuple[list[str], Vectors]] = {}
 
 
+def example_texts(topics: Topics) -> tuple[list[str], list[str]]:
+    """Each example question's topic id, and the examples, in the file's order."""
+    owners: list[str] = []
+    texts: list[str] = []
+    for topic in topics.file.topics:
+        for example in topic.examples:
+            owners.append(topic.id)
+            texts.append(example)
+    return owners, texts
+
+
 def _example_vectors(
     topics: Topics, embedder: QueryEmbedder, cache_dir: Path | None = None
 ) -> tuple[list[str], Vectors]:
-    """The example questions' vectors: in memory per model, and on disk in ``cache_dir``
-    (keyed by the model and the examples' text, so an edit or another model misses)."""
+    """The example questions' vectors: shipped with the package for the offline model
+    (:mod:`skillcheck.prebuilt`), else kept in memory per model and on disk in
+    ``cache_dir`` (keyed by the model and the examples' text, so an edit or another
+    model misses)."""
     model = str(getattr(embedder, "model_id", id(embedder)))
     key = (model, str(topics.path))
     if key not in _EXAMPLE_VECTORS:
-        owners: list[str] = []
-        texts: list[str] = []
-        for topic in topics.file.topics:
-            for example in topic.examples:
-                owners.append(topic.id)
-                texts.append(example)
+        owners, texts = example_texts(topics)
         _EXAMPLE_VECTORS[key] = (owners, _cached_vectors(model, texts, embedder, cache_dir))
     return _EXAMPLE_VECTORS[key]
 
@@ -326,17 +335,20 @@ def _example_vectors(
 def _cached_vectors(
     model: str, texts: list[str], embedder: QueryEmbedder, cache_dir: Path | None
 ) -> Vectors:
+    vectors, found = prebuilt.shipped(embedder, texts)
+    if all(found):
+        return vectors  # every example as shipped: nothing to compute or keep
     if cache_dir is None or not hasattr(embedder, "model_id"):
-        return embedder.embed_documents(texts)
+        return prebuilt.embed_documents(embedder, texts)
     digest = hashlib.sha256("\n".join([model, *texts]).encode("utf-8")).hexdigest()[:20]
     path = cache_dir / f"topic-examples-{digest}.npy"
     try:
-        vectors: Vectors = np.load(path)
-        if vectors.shape[0] == len(texts):
-            return vectors
+        kept: Vectors = np.load(path)
+        if kept.shape[0] == len(texts):
+            return kept
     except (OSError, ValueError):
         pass  # missing or unreadable: computed again below
-    vectors = embedder.embed_documents(texts)
+    vectors = prebuilt.embed_documents(embedder, texts)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")

@@ -301,7 +301,12 @@ class Rules(_Strict):
     documents: list[Document]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it: the same safe loading, 10x faster (the
+#: topics file is read at an app's first answer).
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeBase):  # type: ignore[misc,valid-type]
     """A safe YAML loader that refuses a mapping with the same key twice."""
 
 
@@ -313,7 +318,8 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
             line = key_node.start_mark.line + 1
             raise RulesFileError(f"duplicate key '{key}' (line {line})")
         seen.add(key)
-    return loader.construct_mapping(node)
+    mapping: dict[Any, Any] = loader.construct_mapping(node)
+    return mapping
 
 
 _UniqueKeyLoader.add_constructor(
@@ -334,7 +340,7 @@ def parse_strict(text: str, path: Path, model: type[M]) -> M:
     each a :class:`RulesFileError` naming the file and the key. Shared by every data file
     of rules and statements (the rules, the topics)."""
     try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # a safe loader
     except RulesFileError as exc:
         raise RulesFileError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd  # type: ignore[import-untyped]
 import streamlit as st
 from pydantic import ValidationError
 
@@ -27,6 +26,9 @@ from skillcheck.ui import form
 from skillcheck.ui import html as h
 from skillcheck.ui.session import new_id
 from skillcheck.ui.timeline import timeline_chart
+
+if TYPE_CHECKING:  # pandas is imported when a result's tables are drawn, not with the page
+    import pandas as pd  # type: ignore[import-untyped]
 
 BadgeColor = Literal["red", "orange", "yellow", "blue", "green", "violet", "gray"]
 OUTCOMES: dict[str, tuple[str, BadgeColor, str]] = {
@@ -117,6 +119,8 @@ def _months(value: float) -> str:
 
 def routes_table(result: AssessmentResult) -> pd.DataFrame:
     """One row per route: what it needs, whether each part is met, and why."""
+    import pandas as pd
+
     rows = [
         {
             "route": r.route,
@@ -135,6 +139,8 @@ def routes_table(result: AssessmentResult) -> pd.DataFrame:
 
 def periods_table(result: AssessmentResult) -> pd.DataFrame:
     """One row per job: its days, what each route counted, and what was not counted."""
+    import pandas as pd
+
     rows = []
     for p in result.periods:
         counted = [f"route {b.route}: {b.counted_days}" for b in p.by_route]

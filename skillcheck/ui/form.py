@@ -20,7 +20,6 @@ import re
 from datetime import date
 from typing import Any
 
-import pandas as pd  # type: ignore[import-untyped]
 import streamlit as st
 
 from skillcheck.ui import profile
@@ -393,6 +392,8 @@ def in_words(message: str, table_rows: dict[str, list[int]]) -> str:
 
 def payload(form_id: str) -> tuple[dict[str, Any], dict[str, list[int]]]:
     """The ``assess`` input from the form, and each entry's place among the form's rows."""
+    import pandas as pd  # type: ignore[import-untyped]  # with the form, not with the page
+
     quals = pd.DataFrame(rows(form_id, "qual"), columns=profile.QUAL_COLUMNS)
     jobs_rows = rows(form_id, "job")
     for j in jobs_rows:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
-from typing import Any, get_args
-
-import pandas as pd  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING, Any, get_args
 
 from skillcheck.rules.loader import Level
+
+if TYPE_CHECKING:  # pandas is imported when the form is used, not with the page
+    import pandas as pd  # type: ignore[import-untyped]
 
 LEVELS = list(get_args(Level))  # the engine's own list, in AQF order
 RELEVANCE = ["auto", "highly_relevant", "relevant", "not_relevant"]
@@ -65,6 +66,8 @@ EXAMPLE_JOBS = [
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=columns)
     for col in columns:
         if col in _DATE_COLUMNS:
@@ -96,6 +99,8 @@ def _missing(value: Any) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
+    import pandas as pd
+
     if value is pd.NaT:
         return True
     try:
@@ -107,6 +112,8 @@ def _missing(value: Any) -> bool:
 def _date(value: Any) -> str | None:
     if _missing(value):
         return None
+    import pandas as pd
+
     if isinstance(value, datetime | pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, date):

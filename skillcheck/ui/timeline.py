@@ -12,13 +12,13 @@ The chart does no date arithmetic of its own.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, TypedDict
-
-import altair as alt
-import pandas as pd  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from skillcheck.rules import AssessmentResult
 from skillcheck.rules.models import PeriodRoute, RouteResult
+
+if TYPE_CHECKING:  # altair and pandas are imported when a chart is drawn, not with the page
+    import altair as alt
 
 _STATUS_COLORS = {
     "counted": "#2e7d32",
@@ -133,6 +133,9 @@ def _layers(
     title: str,
     label: str,
 ) -> alt.LayerChart:
+    import altair as alt
+    import pandas as pd  # type: ignore[import-untyped]
+
     rows = [j["row"] for j in jobs] + [q["row"] for q in quals]
     y = alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=260))
     win = pd.DataFrame(spans)

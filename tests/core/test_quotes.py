@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from skillcheck.citing import CorpusChunks
 from skillcheck.config import get_settings
 from skillcheck.corpus import load_sources
 from skillcheck.embeddings import get_embedder
@@ -24,8 +25,8 @@ def retriever(home: Path) -> Retriever:
 def quoted(retriever: Retriever, q: str, pool: bool = False) -> tuple[QuoteBlock, CitationRegistry]:
     registry = CitationRegistry()
     chunks = [h.chunk for h in retriever.search(q, 4)]
-    extra = retriever.chunks if pool else None
-    return quote_sentences(q, chunks, retriever.embedder, registry, pool=extra), registry
+    beyond = CorpusChunks(retriever, get_settings().corpus_dir).holding if pool else None
+    return quote_sentences(q, chunks, retriever.embedder, registry, holder_of=beyond), registry
 
 
 QUESTIONS = [
