@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,8 +32,8 @@ from skillcheck.embeddings import get_embedder
 from skillcheck.orphans import live_segments, orphan_segments, segment_dirs, tree_size
 from skillcheck.retrieval import Retriever
 from skillcheck.store import Store
+from tests.chroma_run import free_port, wait_for_heartbeat
 from tests.conftest import REPO, cli_env
-from tests.core.test_store import _wait_for_heartbeat
 
 QUESTION = "How many hours a week must I work?"
 REBUILDS = 10
@@ -175,17 +174,11 @@ def test_files_held_open_are_found_by_process(tmp_path: Path) -> None:
 
 
 # --- a real `chroma run` ----------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def own_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, int, Path]]:
     """A `chroma run` of this test's own (its data directory is measured), and its env."""
     data = tmp_path.resolve() / "chroma-data"
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "chroma.log"
     log = log_path.open("w")
     proc = subprocess.Popen(
@@ -195,7 +188,7 @@ def own_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        _wait_for_heartbeat(port, time.monotonic() + 60)
+        wait_for_heartbeat(port, time.monotonic() + 60, proc)
         for name, value in {
             "CHROMA_HOST": "127.0.0.1",
             "CHROMA_PORT": str(port),
