@@ -43,7 +43,8 @@ SETS = [
     # blind8 was measured once at 4964236 (22 of 304 through); its misses were seen, so the
     # number printed now for it is not a blind one.
     ("report (blind8, seen)", DATA / "outcome_sentences_blind8.yaml"),
-    ("BLIND (blind9, measured at 56f126e)", DATA / "outcome_sentences_blind9.yaml"),
+    ("tuning (was blind9)", DATA / "outcome_sentences_tuning9.yaml"),
+    ("BLIND (blind10)", DATA / "outcome_sentences_blind10.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

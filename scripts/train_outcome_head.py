@@ -1,8 +1,8 @@
 """Train the outcome rule's learned head (skillcheck/data/guard/outcome_head.npz).
 
 Reads the tuning sets of sentences in tests/agent/data/ (outcome_sentences.yaml and the
-tuning3, tuning4, tuning6 and tuning7 sets; never a blind set), prints 5-fold cross-validated
-misses and false alarms of the whole rule (patterns + head behind its gate) per
+tuning3, tuning4, tuning6, tuning7 and tuning9 sets; never a blind set), prints 5-fold
+cross-validated misses and false alarms of the whole rule (patterns + head behind its gate) per
 threshold, then fits on all of them and writes the weights with a digest of the data.
 
     .venv/bin/python scripts/train_outcome_head.py [--check]
@@ -31,6 +31,7 @@ SETS = [
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning4.yaml",
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning6.yaml",
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning7.yaml",
+    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning9.yaml",
 ]
 
 

@@ -43,6 +43,9 @@ _WHO = re.compile(
     r"\b(?:you|you'?re|youre|you'?ve|you'?d|you'?ll|your|yours|yourself|"
     r"(?:this|the) (?:profile|applicant)|(?:this|the) application|in your case|"
     r"(?:my|your|the|this|our) (?:client|candidate)(?:'s)?|he|she|he'?s|she'?s|him|his|her|hers|"
+    r"(?:the|this|that|neither|either|both|our|my|your) (?:principal |main |secondary |first |"
+    r"second |other )?(?:applicant|candidate|client|gentleman|lady)s?|"
+    r"(?:applicant|client|candidate) (?:#?\d+|[a-z])|"
     r"they|"
     r"they'?re|they'?ve|their|(?:mr|mrs|ms|miss|mx|dr)\.? [a-z][a-z'-]+|"
     r"(?:on|given|with) (?:these|those|your|the current) (?:facts|details|numbers|dates))\b"
@@ -68,7 +71,18 @@ _TERM = (
     r"in the clear|good to go|on track|"
     r"(?:is|are|'s|was|were|comes? up|came up|remains?|still) (?:still |just |only )?short\b|"
     r"(?:rules?|ruled|ruling) out|sinks?|sank|unlocks?|unlocked|closes? off|"
-    r"apply with confidence|safe to apply|ready to apply|go ahead and apply)"
+    r"apply with confidence|safe to apply|go ahead and apply|"
+    r"(?:'re|are|is|'s) (?:now |already |fully )?ready to apply|"
+    r"clear(?:s|ed|ing)? (?:the |this |that )?(?:[\w-]+ ){0,2}(?:threshold|bar|mark|minimum|"
+    r"requirements?|criteria|criterion|hurdle|line)|"
+    r"hit(?:s|ting)? the (?:[\w-]+ ){0,2}(?:mark|threshold|minimum|requirement|target)|"
+    r"(?:has|have|'s|'ve) (?:got )?what it takes|"
+    r"(?:get|gets|got|getting|make|makes|made|making) (?:it )?there\b|make it\b|made it\b|"
+    r"rely on (?:route|pathway)|"
+    r"(?:get|gets|got|getting) through\b(?! (?:the|your|this|their) (?:form|process|steps|list|"
+    r"documents|paperwork))|"
+    r"falls? (?:outside|within|inside) the (?:[\w-]+ ){0,2}window|"
+    r"(?:date )?deemed skilled|skilled from)"
 )
 _TERM_RE = re.compile(rf"\b{_TERM}\b")
 # A claim word right after the subordinator is a condition ("if you meet ..."), and
@@ -98,12 +112,12 @@ _SHORTFALL = re.compile(
 )
 # Passive: "the criteria are met", "route 1 is not satisfied".
 _PASSIVE = re.compile(
-    r"\b(?:criteria|requirements?|route \d|pathway \d|routes|conditions?|threshold|"
+    r"\b(?:criteria|criterion|requirements?|route \d|pathway \d|routes|conditions?|threshold|"
     r"minimum|bar|mark|benchmark)\s+(?:themselves\s+|itself\s+|all\s+|both\s+)?"
     r"(?:are|is|were|was|have been|has been|would be|will be|should be|may be|might be|"
     r"could be|appear to be|seem to be|isn't|aren't|wasn't|weren't|won't be|wouldn't be)"
     r"\s+(?:\w+\s+){0,2}?(?:met|satisfied|fulfill?ed|passed|"
-    r"reached|cleared|exceeded|achieved)"
+    r"reached|cleared|exceeded|achieved|done|sorted|ticked off|covered)"
     r"\b(?P<after>[^.;]{0,30})"
 )
 _GENERAL_AFTER = re.compile(
@@ -123,8 +137,10 @@ _LEAD = re.compile(
     r"^(?:does not|doesn't|do not|don't|would not|wouldn't|will not|won't|would|will|should|"
     r"likely to|unlikely to) (?:yet )?(?:meet|satisfy|qualify|pass|fail|succeed)\b|"
     r"^(?:(?:not|fully|likely|probably|possibly|definitely|clearly|almost|now|still|"
-    r"already|both)\s+)*(?:eligible|ineligible|meets|met|qualifies|qualified|satisfies|"
-    r"satisfied|passes|passed|fails|failed|succeeds|approved|rejected|"
+    r"already|both)\s+)*(?:eligible(?! (?:qualifications?|employment|occupations?|roles?|"
+    r"applicants?|fields?|jobs?|experience|work|periods?|titles?|visas?|courses?|study))|"
+    r"ineligible|meets|met|qualifies|qualified|satisfies|"
+    r"satisfied|passes|passed|fails|failed|succeeds|approved|rejected|(?:pass|fail) on|"
     r"(?:positive|negative|successful|unsuccessful|favou?rable)(?: \w+)? "
     r"(?:skills )?(?:assessment|outcome|result))\b"
 )
@@ -167,7 +183,63 @@ _GENERIC = re.compile(
 _THEY = re.compile(r"\b(?:they|they're|they've|their|them)\b")
 
 
+# A client named by an agent, as the subject of a clause or a label: "Priya does not
+# meet ...", "Lina qualifies, Omar does not", "Elena: route 4, satisfied". Read as "the
+# client". Capitalised words of the pages and of answers are not names.
+_NOT_NAMES = frozenset(
+    "route routes group groups vetassess anzsco abs employment qualification qualifications "
+    "experience result results outcome outcomes verdict status diploma bachelor certificate "
+    "customer customers part full applicants applicant your the this that it there each every "
+    "any some most only both neither either overall eligibility assessment assessments answer "
+    "note step yes no table total tasks task skill skills level hours months years evidence "
+    "documents document suitable unsuitable highly relevant i we you he she they what which "
+    "who why how when where if once unless until after before because while although though "
+    "however so but and or also then therefore thus hence a an in on at for from with by of "
+    "to as unfortunately sadly fortunately good great bad short bottom summary overall "
+    "conclusion in criteria criterion requirement requirements pathway pathways option "
+    "options work job jobs role roles title titles manager managers call contact centre "
+    "service services australia australian new zealand aqf nzqf level employer employers "
+    "reference references payslips payslip field fields study studies degree degrees "
+    "masters master graduate advanced associate honours phd doctorate certificates "
+    "my our their his her its these those here now today please thanks thank sorry yes "
+    "okay ok well right sure let next first second third last final finally additionally "
+    "moreover meanwhile remember keep check ask tell give use make see read consider "
+    "congratulations unpaid paid volunteer voluntary casual contract self internal "
+    "relevance recency duration window date dates application applications visa visas "
+    "occupation occupations unit main other another every all none one two three four "
+    "nobody everyone everybody someone somebody anyone anybody prediction disclaimer "
+    "retail sales office team store shop contact operations general senior junior do does "
+    "did is are was were can could would will should shall may might must have has had "
+    "positions position people person staff supervisors leaders candidates clients "
+    "whether nothing something everything this".split()
+)
+_NAME_SUBJECT = re.compile(
+    r"(?P<pre>^(?:[-*+] |#{1,6} |\d+[.)] |\*\*)?|[,;:(] |\. |\*\*)"
+    r"(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?='s (?:employment|experience|qualification|"
+    r"case|file|application|work|role|job|diploma|degree|history|hours|years|months)\b|"
+    r"(?: \w+)? (?:meets?|qualifies|satisfies|fulfils|fulfills|falls|lacks|clears|passes|fails|"
+    r"succeeds|doesn't|does not|did not|didn't|hasn't|has not|is not eligible|is eligible|isn't|"
+    r"has hit|has reached|has got|has enough|has the|has what|is short|is \w+ short|is \w+ shy|"
+    r"would|will|won't|can't|cannot|needs another|needs more|needs a further)\b|"
+    r"\s*(?:\([^)]{0,80}\))?\s*:\s*(?:[^\w\s]+\s*)?(?:(?:route|pathway) \d,? )?(?:not met|met|"
+    r"satisfied|passed|failed|pass|fail|eligible|ineligible|not eligible|meets|does not meet|"
+    r"doesn't meet|fulfils|qualifies|does not qualify|short|not enough|enough|yes|no|not yet|"
+    r"positive|negative)\b)"
+)
+
+
+def _name_as_client(text: str) -> str:
+    """``text`` with a client's name as a subject read as "the client"."""
+
+    def swap(match: re.Match[str]) -> str:
+        words = match.group("name").lower().replace("-", " ").split()
+        return match.group(0) if words[0] in _NOT_NAMES else match.group("pre") + "the client"
+
+    return _NAME_SUBJECT.sub(swap, text)
+
+
 def _normal(text: str) -> str:
+    text = _name_as_client(text.strip())
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
     text = _MARKERS.sub(" ", text)
     text = re.sub(r"[*_`#>]+", " ", text)  # markdown emphasis, headings, quotes
@@ -187,11 +259,18 @@ def is_interjection(unit: str) -> bool:
 # "Keep working until March and you'll meet route 3": the "and you'll" clause is a
 # main clause again, whatever came before it.
 _BOUNDARY = re.compile(
-    r"[,;:()\u2013\u2014]|\s-\s|\bthen\b|\band\b(?= (?:then )?(?:you|he|she)(?:'ll| will|'d| "
-    r"would|'re| are| should| can)\b)"
+    r"[,;:()]|(?<!\d)[\u2013\u2014](?!\d)|\s-\s|\bthen\b|"
+    r"\band\b(?= (?:then )?(?:you|he|she)(?:'ll| will|'d| would|'re| are| should| can)\b)"
 )
 _SUBORDINATOR = re.compile(
     r"\b(?:if|whether|once|when|whenever|until|unless|before|after|how)\b(?!\s+again\b)"
+)
+
+
+_SPEAKER = re.compile(r"\b(?:i|we)(?:'ll|'d|'m| will| would| can| could| am)?\s+(?:\w+\s+)?$")
+_HAND_OVER = re.compile(
+    r"pass(?:es|ed|ing)? (?:it|this|that|everything|them|these|those|your|the)\b"
+    r"[^.;]{0,30}\b(?:to|on|along|over)\b"
 )
 
 
@@ -207,6 +286,8 @@ def _claimed(text: str, match: re.Match[str]) -> bool:
         return False
     if match.group(0).endswith("ing") and not _WHO.search(clause):
         return False  # a gerund as subject: "Meeting the criteria depends on ..."
+    if _SPEAKER.search(clause) or _HAND_OVER.match(text[match.start() :]):
+        return False  # the assistant's own act: "I'll pass everything to the engine"
     rest = text[match.end() :]
     stop = min(
         (m.start() for m in (_BOUNDARY.search(rest), _SUBORDINATOR.search(rest)) if m),
@@ -271,7 +352,8 @@ _REQUEST = re.compile(
 # The asker's facts said back ("You said you finished ...", "Your diploma was completed
 # in 2017"), with no consequence drawn from them.
 _RESTATED = re.compile(
-    r"^(?:so |and |also )?you(?:'ve| have)? (?:said|told me|mentioned|wrote|listed|gave|"
+    r"^(?:so |and |also )?(?:you|your client|the client|he|she|they)(?:'ve| have| has)? "
+    r"(?:said|told me|mentioned|wrote|listed|gave|"
     r"described|worked|"
     r"finished|completed|started|studied|held|were employed|have been working)\b|"
     r"^(?:so |and |also )?your\b[\w ]{1,40}? (?:was|were|has been|started|ended|began|"
@@ -291,12 +373,24 @@ _DEPENDS = re.compile(r"\b(?:depends?|depending|hinges?|hinging|turns) on\b|\bco
 # Saying what the assistant will not do, or what weighs most: "I won't guess at your
 # result", "Your duties matter more than your title".
 _DISCLAIMS = re.compile(
-    r"\bi (?:can't|cannot|can not|won't|will not|don't|do not|am not able to|'m not able to|"
-    r"am unable to|'m unable to|shouldn't|should not)(?: \w+)? (?:decide|say|guess|tell|judge|"
+    r"\bi(?: can't| cannot| can not| won't| will not| don't| do not| am not able to|'m not able to|"
+    r" am unable to|'m unable to| shouldn't| should not)(?: \w+)? (?:decide|say|guess|tell|judge|"
     r"determine|predict|confirm|promise|guarantee|speculate|give)\b|\bnot (?:my|for me|our) "
     r"(?:role|place|job|call)\b|\bmatters? (?:more|most|less)\b|\bmore important than\b|"
     r"\bweighs? (?:more|most)\b|"
-    r"\bi (?:can't|cannot|won't|will not) (?:do|help with) (?:that|this)\b"
+    r"\bi (?:can't|cannot|won't|will not) (?:do|help with) (?:that|this)\b|"
+    r"\bi (?:don't|do not) (?:yet )?have\b"
+)
+_CLIENT_LABEL = re.compile(
+    r"^(?:\d+[.)] )?(?:the client|client #?\w+|applicant #?\w+|candidate #?\w+|your client|"
+    r"my client|the applicant)(?: \([^)]*\))?: "
+)
+_ADVICE = re.compile(
+    r"^(?:it's|it is|it may be|it might be|it would be) (?:worth|a good idea|wise)\b"
+)
+_OWN_ACT = re.compile(
+    r"^(?:[\w ]{0,30}, )?(?:i'll|i will|i can(?!'t)|let me|i'm going to|i am going to|we'll|"
+    r"we will)\b"
 )
 _CONSEQUENCE = re.compile(r"\b(?:so|which|therefore|thus|hence|meaning|means|that's|then)\b")
 
@@ -305,7 +399,7 @@ def _names_asker(text: str) -> bool:
     """Whether the asker is a subject or owner in a main clause of ``text``."""
     if _DEICTIC.match(text):
         return True
-    for clause in re.split(r"[,;:()\u2013\u2014]|\s-\s", text):
+    for clause in re.split(r"[,;:()]|(?<!\d)[\u2013\u2014](?!\d)|\s-\s", text):
         main = _SUBORDINATOR.split(clause, maxsplit=1)[0]
         main = re.split(r"\bto\s+(?!you\b)(?=\w+\s)", main, maxsplit=1)[0]
         for who in _WHO.finditer(main):
@@ -328,6 +422,10 @@ def _learned_gate(text: str) -> Literal["named", "unnamed"] | None:
         return None
     if _NEUTRAL_RESULT.search(text) or _DEPENDS.search(text) or _DISCLAIMS.search(text):
         return None
+    if _OWN_ACT.match(text) or _ADVICE.match(text):
+        return None  # "For each client, I'll show the facts you gave, then ..."
+    if _CLIENT_LABEL.match(text) and not _TERM_RE.search(text):
+        return None  # facts under a label: "Client A: Bachelor of Business, 2019; ..."
     means = _MEANS.search(text)
     subject = text[: means.start()] if means else ""
     if (
@@ -385,7 +483,11 @@ def about_own_outcome(
     gate = _learned_gate(body) if body else None
     if gate == "named":
         return learned(sentence)
-    return gate == "unnamed" and unnamed(sentence)
+    # The pages quoted, or the rest of a sentence cut at "...": not the model's verdict.
+    quoted = sentence.lstrip().startswith((">", '"', "\u201c"))
+    letter = re.search(r"[A-Za-z]", sentence)
+    fragment = letter is not None and letter.group(0).islower()
+    return gate == "unnamed" and not quoted and not fragment and unnamed(sentence)
 
 
 # A check or cross mark beside a part of the case: "| Employment | ✅ enough |".
@@ -403,12 +505,13 @@ _VERDICT_LABEL = re.compile(
     r"expected outcome|likely result|my (?:read|take|view|assessment|verdict|call)|"
     r"to answer(?: \w+){0,2}|"
     r"in a word|put simply|simply put|straight answer|quick answer|tl;?dr)"
-    r"(?: for (?:you|your client|the client|him|her|your case|your client's case|this case))?"
+    r"(?: for (?:you|your client|the client|him|her|your case|your client's case|this case|"
+    r"applicant #?\w+|client #?\w+))?"
     r"\s*(?:[:\-\u2013\u2014]+|\bis\b)\s*"
     r"(?:a |an |(?:all )?(?:the )?(?:criteria|requirements?|route \d|pathway \d) )?"
     r"(?:yes|no|nope|not yet|not eligible|eligible|ineligible|met|not met|unmet|"
     r"does not meet|meets|pending|likely|unlikely|borderline|on track|positive|negative|"
-    r"favou?rable|unfavou?rable|pass|fail|good|poor|strong|weak|\d)\b"
+    r"favou?rable|unfavou?rable|pass|fail|passed|failed|good|poor|strong|weak|\d)\b"
     r"|\bthe answer (?:for you |in your case )?is (?:a )?(?:yes|no|not yet)\b"
     r"|^(?:no (?:dice|go|luck|chance|way)|not a chance|no can do)\b"
 )
@@ -424,6 +527,11 @@ _ENOUGH = re.compile(
     r"already have| already has)? (?:got )?(?:more than |just |easily )?(?:enough|sufficient|"
     r"insufficient|plenty of)\b(?! (?:evidence|documents?|documentation|payslips|"
     r"references?|proof|information|detail|time to))"
+    r"|\b(?:you|he|she|they|the client) (?:haven't|hasn't|have not|has not) (?:yet )?got "
+    r"(?:enough|sufficient)\b"
+    r"|\b(?:you|he|she|they|the client|the applicant|the candidate|the gentleman|the lady)"
+    r"(?: [\w ]{0,25}?)? (?:don't|do not|doesn't|does not|didn't|won't|wouldn't) (?:yet )?have "
+    r"(?:the required|the necessary|the needed)\b"
     r"|\b(?:you|he|she) (?:don't|do not|doesn't|does not|didn't|won't|wouldn't) (?:yet )?have "
     r"(?:enough|sufficient)\b(?! (?:evidence|documents?|documentation|payslips|references?|"
     r"proof|information|detail))"
@@ -452,7 +560,8 @@ _VERBLESS = re.compile(
     r"employment requirement|qualification requirement|experience requirement)"
     r"(?: (?!(?:is|are|was|were|be|been|being|can|could|may|might|must|will|would|should)\b)"
     r"\w+)? (?:met|satisfied|fulfill?ed|passed|not met|unmet|achieved|failed)\b"
-    r"|^(?:not )?(?:enough|sufficient|insufficient|more than enough)(?: [\w-]+){0,5}?"
+    r"|^(?:not )?(?:enough|sufficient|insufficient|more than enough)"
+    r"(?: (?!(?:is|are|was|were|means|causes|leads|delays|can|may|will)\b)[\w-]+){0,5}?"
     r"(?: (?:for|to meet|to satisfy|to qualify)\b|(?: yet| so far| for now)?"
     r"(?:\W+(?:sorry|unfortunately|i'm afraid|i'm sorry))?\W*$)"
     r"|^(?:you're |you are )?(?:not |nearly |almost |not quite )?there(?: yet)?\W*$"
@@ -469,7 +578,9 @@ _VERDICT_CELL = re.compile(
     r"^\s*[\u2705\u274c\u2714\u2716\u2718\u2713\u2717]?\s*(?:not met|met|unmet|satisfied|"
     r"not satisfied|enough|not enough|sufficient|insufficient|short(?: by [\w ]+)?|counts|"
     r"doesn't count|does not count|not counted|counted|highly relevant|not highly relevant|"
-    r"not relevant|eligible|ineligible|pass|fail|passed|failed|yes|no)\s*[.!]?\s*$"
+    r"not relevant|eligible|ineligible|not eligible|pass|fail|passed|failed|yes|no|meets|"
+    r"does not meet|doesn't meet|qualifies|does not qualify|doesn't qualify|not yet)"
+    r"(?:\s*\([^)]{0,30}\))?\s*[.!]?\s*$"
 )
 # A part of the case, labelled, ending on a verdict: "Employment: 9 of 12 months — not enough".
 _PART_ENDING = re.compile(
@@ -543,6 +654,21 @@ _NUMBERS = re.compile(
 )
 
 
+# A label naming the asker, then a verdict: "Client B (Bachelor, 3 years): does not meet".
+_WHO_LABEL = re.compile(
+    r"^(?P<label>[^:]{1,80}):\s*(?:[^\w\s]+\s*)?(?:(?:route|pathway) \d,? )?(?:not met|met|"
+    r"satisfied|not satisfied|passed|failed|pass|fail|eligible|ineligible|not eligible|meets|"
+    r"does not meet|doesn't meet|fulfils|fulfills|qualifies|does not qualify|doesn't qualify|"
+    r"short|not enough|enough|insufficient|sufficient|yes|no|not yet|positive|negative)\b"
+)
+# The verdict words listed as words: "Meets criteria, does not meet and needs more
+# information are the three results the engine can return".
+_LISTED = re.compile(
+    r"\b(?:are|is) (?:the|its|our) (?:\w+ )?(?:results?|outcomes?|labels?|values?|answers?|"
+    r"statuses|verdicts?|options)\b"
+)
+
+
 def _by_pattern(sentence: str, asked: bool) -> bool:
     """The patterns' reading of ``sentence`` (see :func:`about_own_outcome`)."""
     text = _normal(sentence)
@@ -563,10 +689,13 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
     body = text
     while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
         body = stripped
-    mention = sentence.lstrip()[:1] in "\"'\u201c\u2018`"  # '"Eligible" means ...'
+    mention = sentence.lstrip()[:1] in "\"'\u201c\u2018`" or bool(_LISTED.search(text))
     if (_LEAD.match(body) and not mention) or _LABELLED.match(body) or _REPORT.search(text):
         return True
     if _DEICTIC_VERDICT.search(body) or _APPLIES.search(text):
+        return True
+    label = _WHO_LABEL.match(body)
+    if label and _WHO.search(label.group("label")) and not mention:
         return True
     if _VERBLESS.match(body) or _SO_VERDICT.search(text) or _COUNT_AGAINST.search(text):
         return True

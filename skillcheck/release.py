@@ -34,7 +34,7 @@ _END = re.compile(
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|approx|cf|no|nos|dr|mr|mrs|ms|st)\.$", re.I)
 _BULLET = re.compile(r"^(\s*(?:[-*\u2022]|\d+[.)])\s+)")
 _MARKER = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
-_SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[.,;:])")
+_SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+(?=[,;:]|\.(?!\.))")  # never before "..."
 
 
 @dataclass

@@ -36,6 +36,9 @@ TUNING6: dict[str, Any] = yaml.safe_load(
 TUNING7: dict[str, Any] = yaml.safe_load(
     (HERE / "data" / "outcome_sentences_tuning7.yaml").read_text(encoding="utf-8")
 )
+TUNING9: dict[str, Any] = yaml.safe_load(
+    (HERE / "data" / "outcome_sentences_tuning9.yaml").read_text(encoding="utf-8")
+)
 SUMMARY = "The profile does not meet the published criteria for Customer Service Manager (149212)."
 
 
@@ -91,8 +94,8 @@ def test_ordinary_sentences_pass_untouched() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [TUNING3, TUNING4, TUNING6, TUNING7],
-    ids=["tuning3", "tuning4", "tuning6", "tuning7"],
+    [TUNING3, TUNING4, TUNING6, TUNING7, TUNING9],
+    ids=["tuning3", "tuning4", "tuning6", "tuning7", "tuning9"],
 )
 def test_the_later_tuning_sets_hold(data: dict[str, Any]) -> None:
     assert _through(data["outcome"]) == [] and _changed(data["ordinary"]) == []
