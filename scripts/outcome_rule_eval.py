@@ -44,7 +44,8 @@ SETS = [
     # were seen, so the number printed now for it is not a blind one.
     ("report (blind8, seen)", DATA / "outcome_sentences_blind8.yaml"),
     ("tuning (was blind9)", DATA / "outcome_sentences_tuning9.yaml"),
-    ("BLIND (blind10, measured at 8a0ae1c)", DATA / "outcome_sentences_blind10.yaml"),
+    ("tuning (was blind10)", DATA / "outcome_sentences_tuning10.yaml"),
+    ("BLIND (blind11)", DATA / "outcome_sentences_blind11.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

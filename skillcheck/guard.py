@@ -46,6 +46,9 @@ _WHO = re.compile(
     r"(?:the|this|that|neither|either|both|our|my|your) (?:principal |main |secondary |first |"
     r"second |other )?(?:applicant|candidate|client|gentleman|lady)s?|"
     r"(?:applicant|client|candidate) (?:#?\d+|[a-z])|"
+    r"(?:none|neither|both|all|each|one|two|three|four) of (?:the|my|your|our) (?:\w+ )?"
+    r"(?:clients|applicants|candidates)|^applicant(?='s| (?:meets|does|is|has|qualifies|"
+    r"satisfies|fails|falls|would|will))|"
     r"they|"
     r"they'?re|they'?ve|their|(?:mr|mrs|ms|miss|mx|dr)\.? [a-z][a-z'-]+|"
     r"(?:on|given|with) (?:these|those|your|the current) (?:facts|details|numbers|dates))\b"
@@ -79,6 +82,10 @@ _TERM = (
     r"(?:has|have|'s|'ve) (?:got )?what it takes|"
     r"(?:get|gets|got|getting|make|makes|made|making) (?:it )?there\b|make it\b|made it\b|"
     r"rely on (?:route|pathway)|"
+    r"counts? (?:as|towards?|in full|fully)\b(?! (?:long as|soon as))"
+    r"(?![^.;]{0,40}\b(?:if|only if|when|provided|as long as|unless)\b)|"
+    r"(?:doesn't|does not|won't|will not|wouldn't) count\b|"
+    r"exceed(?:s|ed|ing)? the (?:[\w-]+ ){0,2}(?:minimum|threshold|requirements?|mark|bar)|"
     r"(?:get|gets|got|getting) through\b(?! (?:the|your|this|their) (?:form|process|steps|list|"
     r"documents|paperwork))|"
     r"falls? (?:outside|within|inside) the (?:[\w-]+ ){0,2}window|"
@@ -158,7 +165,8 @@ _LABELLED = re.compile(
     r"employment|experience)\s*[:\-\u2013\u2014]+\s*(?:yes|no)\W*$"
 )
 _INTERJECTION = (
-    r"(?:yes|no|yep|yeah|nope|yes and no|correct|right|so|well|ok|okay|overall|in short|"
+    r"(?:so far|for now|right now|at this point|yes|no|yep|yeah|nope|yes and no|correct|"
+    r"right|so|well|ok|okay|overall|in short|"
     r"in summary|to conclude|to sum up|to summari[sz]e|bottom line|short answer|"
     r"the short answer|the answer|answer|good news|great news|bad news|congratulations|"
     r"unfortunately|sadly|fortunately|happily|alas|absolutely|definitely|certainly|"
@@ -274,6 +282,15 @@ _HAND_OVER = re.compile(
 )
 
 
+# "Until your diploma is conferred you can't satisfy any route": the condition has its own
+# verb, then the asker starts the main clause.
+_MAIN_AFTER = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|gets?|got|comes?|finish\w*|complet\w*|conferr\w*|"
+    r"award\w*|reach\w*|work\w*|start\w*)\b.*\b(?:you|he|she|they) (?:can't|cannot|won't|"
+    r"will not|wouldn't|would|will|can|could|should|still|won't be able to|'ll)(?: \w+)? $"
+)
+
+
 def _claimed(text: str, match: re.Match[str]) -> bool:
     """Whether the outcome word at ``match`` is said of the asker, not a condition or purpose.
 
@@ -282,7 +299,7 @@ def _claimed(text: str, match: re.Match[str]) -> bool:
     """
     starts = [b.end() for b in _BOUNDARY.finditer(text, 0, match.start())]
     clause = text[starts[-1] if starts else 0 : match.start()]
-    if _SUBORDINATOR.search(clause):
+    if _SUBORDINATOR.search(clause) and not _MAIN_AFTER.search(clause):
         return False
     if match.group(0).endswith("ing") and not _WHO.search(clause):
         return False  # a gerund as subject: "Meeting the criteria depends on ..."
@@ -337,7 +354,8 @@ _APPLIES = re.compile(
 _IMPERATIVE = re.compile(
     r"^(?:please |just |simply )?(?:tell|give|share|let|provide|send|check|use|add|list|"
     r"upload|ask|contact|see|read|note|consider|make sure|include|gather|keep|run|try|match|"
-    r"fill|enter|describe|confirm|get|prepare|apply|lodge|start|book)\b"
+    r"fill|enter|describe|confirm|get|prepare|apply|lodge|start|book|count|calculate|measure|"
+    r"work out|exclude|remember|bring|attach|ensure)\b"
 )
 _REQUEST = re.compile(
     r"\b(?:must|needs? to|has to|have to) (?:be|have|include|show|count)\b|"
@@ -353,7 +371,7 @@ _REQUEST = re.compile(
 # in 2017"), with no consequence drawn from them.
 _RESTATED = re.compile(
     r"^(?:so |and |also )?(?:you|your client|the client|he|she|they)(?:'ve| have| has)? "
-    r"(?:said|told me|mentioned|wrote|listed|gave|"
+    r"(?:said|told me|mentioned|wrote|listed|gave|asked|wanted to know|wondered|"
     r"described|worked|"
     r"finished|completed|started|studied|held|were employed|have been working)\b|"
     r"^(?:so |and |also )?your\b[\w ]{1,40}? (?:was|were|has been|started|ended|began|"
@@ -386,11 +404,18 @@ _CLIENT_LABEL = re.compile(
     r"my client|the applicant)(?: \([^)]*\))?: "
 )
 _ADVICE = re.compile(
-    r"^(?:it's|it is|it may be|it might be|it would be) (?:worth|a good idea|wise)\b"
+    r"^(?:it's|it is|it may be|it might be|it would be) (?:worth|a good idea|wise)\b|"
+    r"\b(?:saves? time|speeds? (?:it |things )?up|avoids? delays?|makes? (?:it|things) easier)\b"
 )
 _OWN_ACT = re.compile(
     r"^(?:[\w ]{0,30}, )?(?:i'll|i will|i can(?!'t)|let me|i'm going to|i am going to|we'll|"
-    r"we will)\b"
+    r"we will)\b|^(?:so far,? |now,? |ok,? |okay,? )?(?:i have|i've got|i've|i now have)\b|"
+    r"\b(?:added|removed|updated|recorded|changed|saved) (?:to|in|from|on) (?:the |your )?"
+    r"(?:input|profile|facts|form|list)\b|"
+    r"^(?:the )?(?:engine|rules engine|eligibility check|check)(?:'s)? (?:statement|result|"
+    r"answer|verdict|output|finding)s?\b(?! (?:is|says|shows|found) (?:that )?(?:you|yes|no)\b)|"
+    r"\b(?:comes?|came) from the (?:rules )?(?:engine|check)\b|\bis (?:made|decided|"
+    r"determined) by\b"
 )
 _CONSEQUENCE = re.compile(r"\b(?:so|which|therefore|thus|hence|meaning|means|that's|then)\b")
 
@@ -422,7 +447,7 @@ def _learned_gate(text: str) -> Literal["named", "unnamed"] | None:
         return None
     if _NEUTRAL_RESULT.search(text) or _DEPENDS.search(text) or _DISCLAIMS.search(text):
         return None
-    if _OWN_ACT.match(text) or _ADVICE.match(text):
+    if _OWN_ACT.search(text) or _ADVICE.search(text):
         return None  # "For each client, I'll show the facts you gave, then ..."
     if _CLIENT_LABEL.match(text) and not _TERM_RE.search(text):
         return None  # facts under a label: "Client A: Bachelor of Business, 2019; ..."
@@ -547,6 +572,12 @@ _HEDGED_ANSWER = re.compile(
     r"maybe|perhaps|i think|i'd say|i would say|i believe|i suspect|i expect|realistically|"
     r"honestly|on balance|on these facts|on the facts)\W* (?:a )?(?:yes|no|not|not yet|nope)\b"
 )
+_BARE = re.compile(r"^[\w' ]+[.!]?$")  # "Probably yes." with nothing after it
+# An appositive verdict on a figure: "Total: 4 years 2 months, enough for route 4".
+_ENOUGH_FOR = re.compile(
+    r"(?:[,;:\u2013\u2014] )(?:not |more than |just |easily |comfortably |still not )?(?:enough|"
+    r"sufficient|insufficient) (?:for|to meet|to satisfy|to qualify)\b"
+)
 # A conclusion drawn at the end: "You need 24 and you have 31, so yes."
 _SO_VERDICT = re.compile(
     r"\b(?:so|then|therefore|thus|hence|which means|meaning)\W* (?:the answer is |it's |"
@@ -564,7 +595,7 @@ _VERBLESS = re.compile(
     r"(?: (?!(?:is|are|was|were|means|causes|leads|delays|can|may|will)\b)[\w-]+){0,5}?"
     r"(?: (?:for|to meet|to satisfy|to qualify)\b|(?: yet| so far| for now)?"
     r"(?:\W+(?:sorry|unfortunately|i'm afraid|i'm sorry))?\W*$)"
-    r"|^(?:you're |you are )?(?:not |nearly |almost |not quite )?there(?: yet)?\W*$"
+    r"|^(?:you're |you are )?(?:not |nearly |almost |not quite )?there(?: yet)?(?:\W*$|,)"
 )
 # A count set against what is needed: "36 months counted of 24 needed".
 _COUNT_AGAINST = re.compile(
@@ -699,11 +730,13 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _VERBLESS.match(body) or _SO_VERDICT.search(text) or _COUNT_AGAINST.search(text):
         return True
+    if _ENOUGH_FOR.search(text):
+        return True
     if _PART_ENDING.match(body) or _FACTS_ANSWER.match(body) or _ASSESSOR_SAYS.search(text):
         return True
     if text.startswith("|") and any(_VERDICT_CELL.match(c) for c in text.split("|")[2:]):
         return True
-    if _HEDGED_ANSWER.match(body) and (asked or _WHO.search(text)):
+    if _HEDGED_ANSWER.match(body) and (asked or _WHO.search(text) or _BARE.match(body)):
         return True
     if _EXPECT.match(body) and _TERM_RE.search(body):
         return True
@@ -720,8 +753,12 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
             return True
     for passive in _PASSIVE.finditer(text):
         before = text[max(0, passive.start() - 60) : passive.start()]
+        starts = [b.end() for b in _BOUNDARY.finditer(text, 0, passive.start())]
+        clause = text[starts[-1] if starts else 0 : passive.start()]
         if _SUBORDINATE.search(before) or (_MEANS.search(before) and not _WHO.search(before)):
             continue  # a condition, or a definition: "A month under means the route isn't met"
+        if _SUBORDINATOR.search(clause) and not _WHO.search(clause):
+            continue  # "A route is met when both its ... conditions are met"
         if not _GENERAL_AFTER.match(passive.group("after")) or _WHO.search(passive.group(0)):
             return True
     if not _WHO.search(text):
