@@ -45,7 +45,8 @@ SETS = [
     ("report (blind8, seen)", DATA / "outcome_sentences_blind8.yaml"),
     ("tuning (was blind9)", DATA / "outcome_sentences_tuning9.yaml"),
     ("tuning (was blind10)", DATA / "outcome_sentences_tuning10.yaml"),
-    ("BLIND (blind11, measured at e68ef97)", DATA / "outcome_sentences_blind11.yaml"),
+    ("tuning (was blind11)", DATA / "outcome_sentences_tuning11.yaml"),
+    ("BLIND (blind12)", DATA / "outcome_sentences_blind12.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

@@ -41,11 +41,14 @@ def engine_statement(summary: str) -> str:
 # too (applicants in general are plural or "an applicant").
 _WHO = re.compile(
     r"\b(?:you|you'?re|youre|you'?ve|you'?d|you'?ll|your|yours|yourself|"
-    r"(?:this|the) (?:profile|applicant)|(?:this|the) application|in your case|"
+    r"(?:this|the) (?:profile|applicant)|(?:this|the) application(?! (?:date|process|form|fee|"
+    r"portal|stage|deadline|lodgement))|in your case|"
     r"(?:my|your|the|this|our) (?:client|candidate)(?:'s)?|he|she|he'?s|she'?s|him|his|her|hers|"
     r"(?:the|this|that|neither|either|both|our|my|your) (?:principal |main |secondary |first |"
     r"second |other )?(?:applicant|candidate|client|gentleman|lady)s?|"
-    r"(?:applicant|client|candidate) (?:#?\d+|[a-z])|"
+    r"(?:applicant|client|candidate) (?:#?\d+|[a-z])|ur|u|"
+    r"(?:the|your|my|her|his|their) (?:husband|wife|partner|spouse|son|daughter|brother|sister|"
+    r"couple)(?:'s)?|"
     r"(?:none|neither|both|all|each|one|two|three|four) of (?:the|my|your|our) (?:\w+ )?"
     r"(?:clients|applicants|candidates)|^applicant(?='s| (?:meets|does|is|has|qualifies|"
     r"satisfies|fails|falls|would|will))|"
@@ -72,7 +75,18 @@ _TERM = (
     r"(?: \w+)? (?:skills )?(?:assessment|outcome|result|decision|determination)|"
     r"assessed (?:as )?(?:positively|negatively|favou?rably|suitable|unsuitable)|"
     r"in the clear|good to go|on track|"
-    r"(?:is|are|'s|was|were|comes? up|came up|remains?|still) (?:still |just |only )?short\b|"
+    r"(?:is|are|'s|was|were|comes? up|came up|remains?|still|ur) (?:still |just |only |like )?"
+    r"short\b|"
+    r"(?:can|can't|cannot|will|won't|would|wouldn't|is|isn't|are|aren't)(?: not)? (?:be )?"
+    r"counted\b|"
+    r"assess(?:es)? (?:you|him|her|them|your client) (?:as )?(?:positively|negatively|"
+    r"favou?rably|suitable|unsuitable)|"
+    r"(?:can|can't|cannot|could|couldn't|will|won't|would|wouldn't|should) (?:go|apply|come in|"
+    r"get in) (?:via|through|under|by|on) (?:route|pathway)\b(?![^.;]{0,40}\b(?:if|only if|"
+    r"when|provided|as long as|unless)\b)|"
+    r"(?:have|has|'ve) (?:got )?(?:everything|all) (?:(?:you|he|she|they) )?(?:need|needed|"
+    r"required|it takes)\b|"
+    r"(?:is|are|looks?|seems?) (?:all |both )?(?:positive|negative|favou?rable|unfavou?rable)\b|"
     r"(?:rules?|ruled|ruling) out|sinks?|sank|unlocks?|unlocked|closes? off|"
     r"apply with confidence|safe to apply|go ahead and apply|"
     r"(?:'re|are|is|'s) (?:now |already |fully )?ready to apply|"
@@ -82,14 +96,15 @@ _TERM = (
     r"(?:has|have|'s|'ve) (?:got )?what it takes|"
     r"(?:get|gets|got|getting|make|makes|made|making) (?:it )?there\b|make it\b|made it\b|"
     r"rely on (?:route|pathway)|"
-    r"counts? (?:as|towards?|in full|fully)\b(?! (?:long as|soon as))"
+    r"counts? (?:as|towards?|in full|fully)\b(?! (?:long as|soon as|the (?:start|beginning|end|"
+    r"date|first|last)))"
     r"(?![^.;]{0,40}\b(?:if|only if|when|provided|as long as|unless)\b)|"
     r"(?:doesn't|does not|won't|will not|wouldn't) count\b|"
     r"exceed(?:s|ed|ing)? the (?:[\w-]+ ){0,2}(?:minimum|threshold|requirements?|mark|bar)|"
     r"(?:get|gets|got|getting) through\b(?! (?:the|your|this|their) (?:form|process|steps|list|"
     r"documents|paperwork))|"
     r"falls? (?:outside|within|inside) the (?:[\w-]+ ){0,2}window|"
-    r"(?:date )?deemed skilled|skilled from)"
+    r"(?:date )?deemed skilled|skilled from|skilled date)"
 )
 _TERM_RE = re.compile(rf"\b{_TERM}\b")
 # A claim word right after the subordinator is a condition ("if you meet ..."), and
@@ -104,6 +119,7 @@ _CLAIMING_TO = re.compile(
     r"\b(?:likely|unlikely|expected|set|going|able|about|bound|certain|sure|seem|seems|"
     r"appear|appears|poised|due|close|enough|on track)\s+(?:to|for)\s+(?:\w+\s+){0,2}$"
     r"|\benough(?:\s+\w+){0,2}\s+to\s+(?:\w+\s+){0,2}$"
+    r"|\bexpect(?:s|ed)? (?:\w+ ){0,2}to\s+(?:\w+\s+){0,1}$"
 )
 _REQUIREMENT = re.compile(
     r"\b(?:must|need to|needs to|have to|has to|required to|need|needs|requires?)\s+"
@@ -119,7 +135,7 @@ _SHORTFALL = re.compile(
 )
 # Passive: "the criteria are met", "route 1 is not satisfied".
 _PASSIVE = re.compile(
-    r"\b(?:criteria|criterion|requirements?|route \d|pathway \d|routes|conditions?|threshold|"
+    r"\b(?:criteria|criterion|requirements?|route \d|pathway \d|routes|conditions?|threshold|case|"
     r"minimum|bar|mark|benchmark)\s+(?:themselves\s+|itself\s+|all\s+|both\s+)?"
     r"(?:are|is|were|was|have been|has been|would be|will be|should be|may be|might be|"
     r"could be|appear to be|seem to be|isn't|aren't|wasn't|weren't|won't be|wouldn't be)"
@@ -146,7 +162,8 @@ _LEAD = re.compile(
     r"^(?:(?:not|fully|likely|probably|possibly|definitely|clearly|almost|now|still|"
     r"already|both)\s+)*(?:eligible(?! (?:qualifications?|employment|occupations?|roles?|"
     r"applicants?|fields?|jobs?|experience|work|periods?|titles?|visas?|courses?|study))|"
-    r"ineligible|meets|met|qualifies|qualified|satisfies|"
+    r"ineligible|meets|met(?! (?:criteria|requirements?|conditions?|ones)\b)|qualifies|"
+    r"qualified|satisfies|"
     r"satisfied|passes|passed|fails|failed|succeeds|approved|rejected|(?:pass|fail) on|"
     r"(?:positive|negative|successful|unsuccessful|favou?rable)(?: \w+)? "
     r"(?:skills )?(?:assessment|outcome|result))\b"
@@ -236,8 +253,16 @@ _NAME_SUBJECT = re.compile(
 )
 
 
+_THE_JOB = re.compile(
+    r"\b[Tt]he (?=(?:[A-Z][a-z]+|first|second|third|last|latest|current|previous|earlier|later|"
+    r"\d{4}(?:[\u2013-]\d{2,4})?) (?:job|role|position|stint)\b)"
+)
+
+
 def _name_as_client(text: str) -> str:
-    """``text`` with a client's name as a subject read as "the client"."""
+    """``text`` with a client's name as a subject read as "the client", and "the Manila
+    job" (a job the asker named) as "your Manila job"."""
+    text = _THE_JOB.sub("your ", text)
 
     def swap(match: re.Match[str]) -> str:
         words = match.group("name").lower().replace("-", " ").split()
@@ -291,6 +316,9 @@ _MAIN_AFTER = re.compile(
 )
 
 
+_CASE_PREFIX = re.compile(r"^(?:in|for|as for|regarding|with) ([^,]{1,50}),")
+
+
 def _claimed(text: str, match: re.Match[str]) -> bool:
     """Whether the outcome word at ``match`` is said of the asker, not a condition or purpose.
 
@@ -310,7 +338,13 @@ def _claimed(text: str, match: re.Match[str]) -> bool:
         (m.start() for m in (_BOUNDARY.search(rest), _SUBORDINATOR.search(rest)) if m),
         default=len(rest),
     )
-    if not (_WHO.search(clause) or _WHO.search(rest[:stop])):
+    case = _CASE_PREFIX.match(text)  # "In the applicant's case, both ... are positive"
+    if not (
+        _WHO.search(clause)
+        or _WHO.search(rest[:stop])
+        or _WHO.search(match.group(0))
+        or (case and _WHO.search(case.group(1)))
+    ):
         return False
     before = text[max(0, match.start() - 60) : match.start()]
     if _PURPOSE.search(before):
@@ -355,12 +389,14 @@ _IMPERATIVE = re.compile(
     r"^(?:please |just |simply )?(?:tell|give|share|let|provide|send|check|use|add|list|"
     r"upload|ask|contact|see|read|note|consider|make sure|include|gather|keep|run|try|match|"
     r"fill|enter|describe|confirm|get|prepare|apply|lodge|start|book|count|calculate|measure|"
-    r"work out|exclude|remember|bring|attach|ensure)\b"
+    r"work out|exclude|remember|bring|attach|ensure|find|search|select|choose|open|click|go|"
+    r"visit|review|download|look)\b"
 )
 _REQUEST = re.compile(
     r"\b(?:must|needs? to|has to|have to) (?:be|have|include|show|count)\b|"
     r"(?:^|[,;:] )(?:(?!so\b)\w+ )?you (?:need|require)\b|"
-    r"\bshould (?:show|include|list|state|name|give)\b|"
+    r"\bshould (?:show|include|list|state|name|give|send|provide|submit|attach|get|obtain|ask|"
+    r"upload|gather|prepare|keep)\b|"
     r"\byou(?:'ll| will)? (?:must|need to|have to|can|could|may want to|might want to|"
     r"will need to|should (?:provide|submit|include|upload|gather|get|ask|check|apply|lodge|"
     r"prepare|keep|contact|attach|list|describe|send|obtain|make sure))\b"
@@ -374,7 +410,7 @@ _RESTATED = re.compile(
     r"(?:said|told me|mentioned|wrote|listed|gave|asked|wanted to know|wondered|"
     r"described|worked|"
     r"finished|completed|started|studied|held|were employed|have been working)\b|"
-    r"^(?:so |and |also )?your\b[\w ]{1,40}? (?:was|were|has been|started|ended|began|"
+    r"^(?:so |and |also )?your\b[\w' ]{1,40}? (?:was|were|has been|started|ended|began|"
     r"finished) (?:completed|finished|awarded|part[- ]time|full[- ]time|casual|from|in|at|"
     r"on|with|since|a|an|the)\b|"
     r"^(?:so |and |also )?your\b[\w ]{1,80}? (?:is|was) (?:taken as|treated as|assumed)\b|"
@@ -397,7 +433,8 @@ _DISCLAIMS = re.compile(
     r"(?:role|place|job|call)\b|\bmatters? (?:more|most|less)\b|\bmore important than\b|"
     r"\bweighs? (?:more|most)\b|"
     r"\bi (?:can't|cannot|won't|will not) (?:do|help with) (?:that|this)\b|"
-    r"\bi (?:don't|do not) (?:yet )?have\b"
+    r"\bi (?:don't|do not) (?:yet )?have\b|\bi (?:haven't|have not)(?: yet)? (?:got|been given|"
+    r"received|seen)\b"
 )
 _CLIENT_LABEL = re.compile(
     r"^(?:\d+[.)] )?(?:the client|client #?\w+|applicant #?\w+|candidate #?\w+|your client|"
@@ -410,6 +447,7 @@ _ADVICE = re.compile(
 _OWN_ACT = re.compile(
     r"^(?:[\w ]{0,30}, )?(?:i'll|i will|i can(?!'t)|let me|i'm going to|i am going to|we'll|"
     r"we will)\b|^(?:so far,? |now,? |ok,? |okay,? )?(?:i have|i've got|i've|i now have)\b|"
+    r"^(?:thanks|thank you)\b|"
     r"\b(?:added|removed|updated|recorded|changed|saved) (?:to|in|from|on) (?:the |your )?"
     r"(?:input|profile|facts|form|list)\b|"
     r"^(?:the )?(?:engine|rules engine|eligibility check|check)(?:'s)? (?:statement|result|"
@@ -527,13 +565,15 @@ _VERDICT_LABEL = re.compile(
     r"^(?:the |your |(?:my |your |the )?client's )?(?:short answer|answer|verdict|result|"
     r"outcome|bottom line|in short|overall|(?:eligibility )?status|pathway met|route met|"
     r"outlook|prognosis|likely outcome|assessment outlook|chances|prediction|forecast|"
+    r"final answer|final verdict|conclusion|summary|"
     r"expected outcome|likely result|my (?:read|take|view|assessment|verdict|call)|"
     r"to answer(?: \w+){0,2}|"
     r"in a word|put simply|simply put|straight answer|quick answer|tl;?dr)"
     r"(?: for (?:you|your client|the client|him|her|your case|your client's case|this case|"
     r"applicant #?\w+|client #?\w+))?"
     r"\s*(?:[:\-\u2013\u2014]+|\bis\b)\s*"
-    r"(?:a |an |(?:all )?(?:the )?(?:criteria|requirements?|route \d|pathway \d) )?"
+    r"(?:a |an |(?:(?:route|pathway) \d,? )?(?:all )?(?:the )?(?:criteria|requirements?) |"
+    r"(?:route|pathway) \d )?"
     r"(?:yes|no|nope|not yet|not eligible|eligible|ineligible|met|not met|unmet|"
     r"does not meet|meets|pending|likely|unlikely|borderline|on track|positive|negative|"
     r"favou?rable|unfavou?rable|pass|fail|passed|failed|good|poor|strong|weak|\d)\b"
@@ -544,12 +584,13 @@ _VERDICT_LABEL = re.compile(
 
 # "Your experience isn't enough", "you have enough for route 1", "she has sufficient".
 _ENOUGH = re.compile(
-    r"\b(?:your|his|her|(?:my|your|the) client's)\b[\w' ]{0,40}? (?:is|are|was|were|isn't|"
+    r"\b(?:your|his|her|(?:my|your|the) client's)\b[^.;]{0,80}? (?:is|are|was|were|isn't|"
     r"aren't|wasn't|weren't|will be|would be|should be|won't be|wouldn't be|looks|seems|"
-    r"falls?|comes?|remains?)(?: \w+){0,2}? (?:enough|sufficient|insufficient|adequate|"
+    r"falls?|comes?|remains?)(?: \w+){0,4}? (?:enough|sufficient|insufficient|adequate|"
     r"inadequate|too short|too little|short|plenty)\b"
     r"|\b(?:you|he|she)(?:'ve| have| has|'d have| would have| will have|'ll have| now have| "
-    r"already have| already has)? (?:got )?(?:more than |just |easily )?(?:enough|sufficient|"
+    r"already have| already has)? (?:got )?(?:not |no )?(?:more than |just |easily )?(?:enough|"
+    r"sufficient|"
     r"insufficient|plenty of)\b(?! (?:evidence|documents?|documentation|payslips|"
     r"references?|proof|information|detail|time to))"
     r"|\b(?:you|he|she|they|the client) (?:haven't|hasn't|have not|has not) (?:yet )?got "
@@ -577,6 +618,22 @@ _BARE = re.compile(r"^[\w' ]+[.!]?$")  # "Probably yes." with nothing after it
 _ENOUGH_FOR = re.compile(
     r"(?:[,;:\u2013\u2014] )(?:not |more than |just |easily |comfortably |still not )?(?:enough|"
     r"sufficient|insufficient) (?:for|to meet|to satisfy|to qualify)\b"
+)
+# A verdict word leading a short line: "Yes — route 3.", "Pass — route 1.", "Fail: ...",
+# "Positive, by my reading.", "Not good news on the employment front".
+_VERDICT_FIRST = re.compile(
+    r"^(?:yes|no|pass|fail|passed|failed|positive|negative|eligible|ineligible|met|not met)\s*"
+    r"[\u2014\u2013:-]+\s*(?:(?:via |under |through )?(?:route|pathway) \d\W*$|insufficient|"
+    r"not enough|enough|short)|^(?:pass|fail|passed|failed)\s*[\u2014\u2013:,-]"
+    r"|^(?:positive|negative)\W+(?:by|on|in|from|according to) (?:my|the|your)\b"
+    r"|^not (?:good|great) news\b|^(?:good|great|bad) news (?:on|for you)\b"
+)
+# One of the asker's jobs or qualifications judged: "The first one is fine; the second one
+# isn't."
+_ONE_IS = re.compile(
+    r"(?:^|[,;:] )the (?:first|second|third|other|latter|former|last|newer|older) one(?:'s| is| "
+    r"isn't| is not| was| wasn't)(?: \w+)? (?:fine|ok|okay|good|enough|sufficient|no good|"
+    r"relevant|accepted)\b"
 )
 # A conclusion drawn at the end: "You need 24 and you have 31, so yes."
 _SO_VERDICT = re.compile(
@@ -690,7 +747,8 @@ _WHO_LABEL = re.compile(
     r"^(?P<label>[^:]{1,80}):\s*(?:[^\w\s]+\s*)?(?:(?:route|pathway) \d,? )?(?:not met|met|"
     r"satisfied|not satisfied|passed|failed|pass|fail|eligible|ineligible|not eligible|meets|"
     r"does not meet|doesn't meet|fulfils|fulfills|qualifies|does not qualify|doesn't qualify|"
-    r"short|not enough|enough|insufficient|sufficient|yes|no|not yet|positive|negative)\b"
+    r"short|not enough|enough|insufficient|sufficient|yes|no|not yet|positive|negative|"
+    r"not accepted|accepted|rejected|not counted|counted|excluded)\b"
 )
 # The verdict words listed as words: "Meets criteria, does not meet and needs more
 # information are the three results the engine can return".
@@ -729,6 +787,10 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
     if label and _WHO.search(label.group("label")) and not mention:
         return True
     if _VERBLESS.match(body) or _SO_VERDICT.search(text) or _COUNT_AGAINST.search(text):
+        return True
+    if _VERDICT_FIRST.match(body) or _VERDICT_FIRST.match(re.sub(r"^[\W_]+", "", text)):
+        return True
+    if _ONE_IS.search(text):
         return True
     if _ENOUGH_FOR.search(text):
         return True
