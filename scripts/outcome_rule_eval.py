@@ -46,7 +46,8 @@ SETS = [
     ("tuning (was blind9)", DATA / "outcome_sentences_tuning9.yaml"),
     ("tuning (was blind10)", DATA / "outcome_sentences_tuning10.yaml"),
     ("tuning (was blind11)", DATA / "outcome_sentences_tuning11.yaml"),
-    ("BLIND (blind12, measured at 3708ee3)", DATA / "outcome_sentences_blind12.yaml"),
+    ("tuning (was blind12)", DATA / "outcome_sentences_tuning12.yaml"),
+    ("BLIND (blind13)", DATA / "outcome_sentences_blind13.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

@@ -44,9 +44,10 @@ _WHO = re.compile(
     r"(?:this|the) (?:profile|applicant)|(?:this|the) application(?! (?:date|process|form|fee|"
     r"portal|stage|deadline|lodgement))|in your case|"
     r"(?:my|your|the|this|our) (?:client|candidate)(?:'s)?|he|she|he'?s|she'?s|him|his|her|hers|"
-    r"(?:the|this|that|neither|either|both|our|my|your) (?:principal |main |secondary |first |"
-    r"second |other )?(?:applicant|candidate|client|gentleman|lady)s?|"
+    r"(?:the|this|that|neither|either|both|our|my|your) (?:principal |primary |main |"
+    r"secondary |first |second |other )?(?:applicant|candidate|client|gentleman|lady)s?|"
     r"(?:applicant|client|candidate) (?:#?\d+|[a-z])|ur|u|"
+    r"(?:all|both|the) (?:two|three|four|five|six) (?:clients|applicants|candidates)|"
     r"(?:the|your|my|her|his|their) (?:husband|wife|partner|spouse|son|daughter|brother|sister|"
     r"couple)(?:'s)?|"
     r"(?:none|neither|both|all|each|one|two|three|four) of (?:the|my|your|our) (?:\w+ )?"
@@ -63,7 +64,8 @@ _TERM = (
     r"qualif(?:y|ies|ied|ying)|pass(?:es|ed|ing)?|eligible|ineligible|"
     r"succeed(?:s|ed)?|fail(?:s|ed|ing)?|falls? short|fell short|"
     r"(?:be |get |been )?(?:approved|rejected|refused)|make the cut|clear the bar|"
-    r"ticks? (?:all |every |each )?(?:the |both )?box(?:es)?|"
+    r"ticks? (?:all |every |each |none of |any of |some of |one of |both )?(?:the |both )?"
+    r"box(?:es)?|"
     r"(?:outcome|assessment|result|decision|application) (?:is|will be|would be|should be|"
     r"looks|seems|may be|might be|could be|comes? back|would come back|will come back|"
     r"is likely to be|is going to be)(?: \w+)? (?:positive|negative|favou?rable|"
@@ -157,6 +159,7 @@ _LEAD = re.compile(
     r"good|great|fine|ok|okay|positive|negative|bleak|unlikely|likely|doubtful|strong|weak|solid|"
     r"eligible|ineligible|like a (?:yes|no|pass|fail))\b|"
     r"^(?:no (?:dice|go|luck|chance|way)|not a chance|no can do)\b|"
+    r"^(?:good to go|all set|in the clear|on track|home and dry)\b|"
     r"^(?:does not|doesn't|do not|don't|would not|wouldn't|will not|won't|would|will|should|"
     r"likely to|unlikely to) (?:yet )?(?:meet|satisfy|qualify|pass|fail|succeed)\b|"
     r"^(?:(?:not|fully|likely|probably|possibly|definitely|clearly|almost|now|still|"
@@ -179,7 +182,8 @@ _LABELLED = re.compile(
     r"not enough|enough|insufficient|sufficient|does not meet|positive|negative|"
     r"[\u2713\u2714\u2705\u274c\u2717])"
     r"|^(?:overall|outcome|result|verdict|status|eligibility|route \d|pathway \d|qualification|"
-    r"employment|experience)\s*[:\-\u2013\u2014]+\s*(?:yes|no)\W*$"
+    r"employment|experience|case #?\d+|client #?\w+|applicant #?\w+)\s*[:\-\u2013\u2014]+\s*"
+    r"(?:yes|no)\W*$"
 )
 _INTERJECTION = (
     r"(?:so far|for now|right now|at this point|yes|no|yep|yeah|nope|yes and no|correct|"
@@ -311,11 +315,16 @@ _HAND_OVER = re.compile(
 # verb, then the asker starts the main clause.
 _MAIN_AFTER = re.compile(
     r"\b(?:is|are|was|were|has|have|had|gets?|got|comes?|finish\w*|complet\w*|conferr\w*|"
-    r"award\w*|reach\w*|work\w*|start\w*)\b.*\b(?:you|he|she|they) (?:can't|cannot|won't|"
-    r"will not|wouldn't|would|will|can|could|should|still|won't be able to|'ll)(?: \w+)? $"
+    r"award\w*|reach\w*|work\w*|start\w*|appl(?:y|ies|ied)|wait\w*)\b.*\b(?:you|he|she|they)"
+    r"(?:'ll|'d| can't| cannot| won't| will not| wouldn't| would| will| can| could| should| "
+    r"still)\b"
 )
 
 
+_VERB_ONLY = re.compile(
+    r"^\s*(?:(?:does|doesn't|do|don't|did|didn't|is|isn't|was|wasn't|has|hasn't|have|haven't|"
+    r"would|wouldn't|will|won't|can|can't|cannot|still|also|clearly|easily|currently|not|yet)\s+)*$"
+)
 _CASE_PREFIX = re.compile(r"^(?:in|for|as for|regarding|with) ([^,]{1,50}),")
 
 
@@ -339,6 +348,10 @@ def _claimed(text: str, match: re.Match[str]) -> bool:
         default=len(rest),
     )
     case = _CASE_PREFIX.match(text)  # "In the applicant's case, both ... are positive"
+    if _VERB_ONLY.match(clause) and len(starts) >= 1:
+        # "your client, on the information supplied, does not satisfy ...": the subject
+        # is two clauses back
+        clause = text[starts[-3] if len(starts) >= 3 else 0 : match.start()]
     if not (
         _WHO.search(clause)
         or _WHO.search(rest[:stop])
@@ -407,7 +420,7 @@ _REQUEST = re.compile(
 # in 2017"), with no consequence drawn from them.
 _RESTATED = re.compile(
     r"^(?:so |and |also )?(?:you|your client|the client|he|she|they)(?:'ve| have| has)? "
-    r"(?:said|told me|mentioned|wrote|listed|gave|asked|wanted to know|wondered|"
+    r"(?:said|told me|told you|told us|mentioned|wrote|listed|gave|asked|wanted to know|wondered|"
     r"described|worked|"
     r"finished|completed|started|studied|held|were employed|have been working)\b|"
     r"^(?:so |and |also )?your\b[\w' ]{1,40}? (?:was|were|has been|started|ended|began|"
@@ -447,7 +460,9 @@ _ADVICE = re.compile(
 _OWN_ACT = re.compile(
     r"^(?:[\w ]{0,30}, )?(?:i'll|i will|i can(?!'t)|let me|i'm going to|i am going to|we'll|"
     r"we will)\b|^(?:so far,? |now,? |ok,? |okay,? )?(?:i have|i've got|i've|i now have)\b|"
-    r"^(?:thanks|thank you)\b|"
+    r"^(?:thanks|thank you)\b|\bi (?:need|still need|would need|'d need|require)\b|"
+    r"^(?:that's|this is|it's) (?:a |an )?(?:good|great|common|fair|reasonable|important|"
+    r"excellent) (?:question|point|one)\b|\byour (?:question|point|concern|message)\b|"
     r"\b(?:added|removed|updated|recorded|changed|saved) (?:to|in|from|on) (?:the |your )?"
     r"(?:input|profile|facts|form|list)\b|"
     r"^(?:the )?(?:engine|rules engine|eligibility check|check)(?:'s)? (?:statement|result|"
@@ -569,9 +584,9 @@ _VERDICT_LABEL = re.compile(
     r"expected outcome|likely result|my (?:read|take|view|assessment|verdict|call)|"
     r"to answer(?: \w+){0,2}|"
     r"in a word|put simply|simply put|straight answer|quick answer|tl;?dr)"
-    r"(?: for (?:you|your client|the client|him|her|your case|your client's case|this case|"
+    r"(?: for (?:you|him|her|them|this case|(?:your|my|the|this|our) [\w']+(?: case)?|"
     r"applicant #?\w+|client #?\w+))?"
-    r"\s*(?:[:\-\u2013\u2014]+|\bis\b)\s*"
+    r"\s*(?:[:\-\u2013\u2014,]+|\bis\b)\s*"
     r"(?:a |an |(?:(?:route|pathway) \d,? )?(?:all )?(?:the )?(?:criteria|requirements?) |"
     r"(?:route|pathway) \d )?"
     r"(?:yes|no|nope|not yet|not eligible|eligible|ineligible|met|not met|unmet|"
@@ -634,6 +649,13 @@ _ONE_IS = re.compile(
     r"(?:^|[,;:] )the (?:first|second|third|other|latter|former|last|newer|older) one(?:'s| is| "
     r"isn't| is not| was| wasn't)(?: \w+)? (?:fine|ok|okay|good|enough|sufficient|no good|"
     r"relevant|accepted)\b"
+)
+# "..., so route 4 holds"; "Tick: qualification. Cross: employment."
+_ROUTE_HOLDS = re.compile(
+    r"\b(?:so|then|therefore|thus|hence|which means|meaning)\W* (?:route|pathway) \d (?:holds|"
+    r"works|applies|stands|is met|is open|is satisfied|is available)\b"
+    r"|^(?:tick|ticked|cross|crossed|check)\s*[:\-\u2013\u2014]\s*(?:qualification|employment|"
+    r"experience|route|level|hours|field|duration)\b"
 )
 # A conclusion drawn at the end: "You need 24 and you have 31, so yes."
 _SO_VERDICT = re.compile(
@@ -790,7 +812,7 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _VERDICT_FIRST.match(body) or _VERDICT_FIRST.match(re.sub(r"^[\W_]+", "", text)):
         return True
-    if _ONE_IS.search(text):
+    if _ONE_IS.search(text) or _ROUTE_HOLDS.search(text):
         return True
     if _ENOUGH_FOR.search(text):
         return True
