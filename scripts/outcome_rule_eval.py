@@ -47,7 +47,7 @@ SETS = [
     ("tuning (was blind10)", DATA / "outcome_sentences_tuning10.yaml"),
     ("tuning (was blind11)", DATA / "outcome_sentences_tuning11.yaml"),
     ("tuning (was blind12)", DATA / "outcome_sentences_tuning12.yaml"),
-    ("BLIND (blind13)", DATA / "outcome_sentences_blind13.yaml"),
+    ("BLIND (blind13, measured at 87362ae)", DATA / "outcome_sentences_blind13.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 
