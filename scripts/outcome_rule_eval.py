@@ -47,7 +47,8 @@ SETS = [
     ("tuning (was blind10)", DATA / "outcome_sentences_tuning10.yaml"),
     ("tuning (was blind11)", DATA / "outcome_sentences_tuning11.yaml"),
     ("tuning (was blind12)", DATA / "outcome_sentences_tuning12.yaml"),
-    ("BLIND (blind13, measured at 87362ae)", DATA / "outcome_sentences_blind13.yaml"),
+    ("tuning (was blind13)", DATA / "outcome_sentences_tuning13.yaml"),
+    ("BLIND (blind14)", DATA / "outcome_sentences_blind14.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

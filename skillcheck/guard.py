@@ -47,11 +47,12 @@ _WHO = re.compile(
     r"(?:the|this|that|neither|either|both|our|my|your) (?:principal |primary |main |"
     r"secondary |first |second |other )?(?:applicant|candidate|client|gentleman|lady)s?|"
     r"(?:applicant|client|candidate) (?:#?\d+|[a-z])|ur|u|"
-    r"(?:all|both|the) (?:two|three|four|five|six) (?:clients|applicants|candidates)|"
+    r"(?:all|both|the) (?:two|three|four|five|six|seven|eight) (?:clients|applicants|candidates|"
+    r"cases)|"
     r"(?:the|your|my|her|his|their) (?:husband|wife|partner|spouse|son|daughter|brother|sister|"
     r"couple)(?:'s)?|"
     r"(?:none|neither|both|all|each|one|two|three|four) of (?:the|my|your|our) (?:\w+ )?"
-    r"(?:clients|applicants|candidates)|^applicant(?='s| (?:meets|does|is|has|qualifies|"
+    r"(?:clients|applicants|candidates)|^(?:applicant|client)(?='s| (?:meets|does|is|has|qualifies|"
     r"satisfies|fails|falls|would|will))|"
     r"they|"
     r"they'?re|they'?ve|their|(?:mr|mrs|ms|miss|mx|dr)\.? [a-z][a-z'-]+|"
@@ -160,6 +161,7 @@ _LEAD = re.compile(
     r"eligible|ineligible|like a (?:yes|no|pass|fail))\b|"
     r"^(?:no (?:dice|go|luck|chance|way)|not a chance|no can do)\b|"
     r"^(?:good to go|all set|in the clear|on track|home and dry)\b|"
+    r"^(?:so |very |really )?close(?: but no| but not quite)?\b(?!\s+(?:to|by|of|attention|the))|"
     r"^(?:does not|doesn't|do not|don't|would not|wouldn't|will not|won't|would|will|should|"
     r"likely to|unlikely to) (?:yet )?(?:meet|satisfy|qualify|pass|fail|succeed)\b|"
     r"^(?:(?:not|fully|likely|probably|possibly|definitely|clearly|almost|now|still|"
@@ -192,7 +194,8 @@ _INTERJECTION = (
     r"the short answer|the answer|answer|good news|great news|bad news|congratulations|"
     r"unfortunately|sadly|fortunately|happily|alas|absolutely|definitely|certainly|"
     r"indeed|of course|once again|again|then|therefore|thus|hence|sorry|i'm sorry|i am sorry|"
-    r"i'm afraid|regrettably|however|but|and|still|nah|yeah nah|yup|tl;?dr|tl dr)"
+    r"i'm afraid|regrettably|however|but|and|still|nah|yeah nah|yup|tl;?dr|tl dr|ahh?|oh|hmm+|"
+    r"aw+|argh|ugh)"
 )
 _LEAD_NOISE = re.compile(rf"^(?:[\W_]+|\d+[.)]\s+|{_INTERJECTION}\b[\W_]*)")
 _ONLY_INTERJECTIONS = re.compile(rf"^(?:[\W_]*{_INTERJECTION}\b)*[\W_]*$")
@@ -240,7 +243,7 @@ _NOT_NAMES = frozenset(
     "retail sales office team store shop contact operations general senior junior do does "
     "did is are was were can could would will should shall may might must have has had "
     "positions position people person staff supervisors leaders candidates clients "
-    "whether nothing something everything this".split()
+    "whether nothing something everything this client case cases pathway".split()
 )
 _NAME_SUBJECT = re.compile(
     r"(?P<pre>^(?:[-*+] |#{1,6} |\d+[.)] |\*\*)?|[,;:(] |\. |\*\*)"
@@ -325,7 +328,7 @@ _VERB_ONLY = re.compile(
     r"^\s*(?:(?:does|doesn't|do|don't|did|didn't|is|isn't|was|wasn't|has|hasn't|have|haven't|"
     r"would|wouldn't|will|won't|can|can't|cannot|still|also|clearly|easily|currently|not|yet)\s+)*$"
 )
-_CASE_PREFIX = re.compile(r"^(?:in|for|as for|regarding|with) ([^,]{1,50}),")
+_CASE_PREFIX = re.compile(r"^(?:in|for|as for|regarding|with|of|among) ([^,]{1,50}),")
 
 
 def _claimed(text: str, match: re.Match[str]) -> bool:
@@ -385,7 +388,8 @@ _DEICTIC_VERDICT = re.compile(
     r"(?:'s| is| was| are| will be| would be| should be|"
     r" isn't| wasn't| aren't| won't be| wouldn't be| will not be| would not be| is not| was not)"
     r"(?: not| probably| likely| still| more than| easily| just| "
-    r"clearly| definitely| comfortably)* (?:enough|sufficient|insufficient|plenty|a yes|a no|"
+    r"clearly| definitely| comfortably)* (?!enough (?:about|of (?:that|this)|for (?:now|today)|"
+    r"said|talk)\b)(?:enough|sufficient|insufficient|plenty|a yes|a no|"
     r"an? (?:clear |easy |straightforward |likely |definite |obvious |borderline )?(?:pass|fail|"
     r"yes|no|non-starter|winner))\b"
     r"|^(?:that|this) (?:should|will|would|ought to) do (?:it|the job|the trick)\b"
@@ -419,6 +423,9 @@ _REQUEST = re.compile(
 # The asker's facts said back ("You said you finished ...", "Your diploma was completed
 # in 2017"), with no consequence drawn from them.
 _RESTATED = re.compile(
+    r"^(?:you|your client|the client|client #?\w+|applicant #?\w+|he|she|they) (?:didn't|did not|"
+    r"haven't|hasn't|have not|has not) (?:yet )?(?:give|given|say|said|mention|mentioned|list|"
+    r"listed|provide|provided|share|shared|send|sent)\b|"
     r"^(?:so |and |also )?(?:you|your client|the client|he|she|they)(?:'ve| have| has)? "
     r"(?:said|told me|told you|told us|mentioned|wrote|listed|gave|asked|wanted to know|wondered|"
     r"described|worked|"
@@ -463,6 +470,7 @@ _OWN_ACT = re.compile(
     r"^(?:thanks|thank you)\b|\bi (?:need|still need|would need|'d need|require)\b|"
     r"^(?:that's|this is|it's) (?:a |an )?(?:good|great|common|fair|reasonable|important|"
     r"excellent) (?:question|point|one)\b|\byour (?:question|point|concern|message)\b|"
+    r"^(?:a )?(?:good|great|fair) (?:question|point)\b|"
     r"\b(?:added|removed|updated|recorded|changed|saved) (?:to|in|from|on) (?:the |your )?"
     r"(?:input|profile|facts|form|list)\b|"
     r"^(?:the )?(?:engine|rules engine|eligibility check|check)(?:'s)? (?:statement|result|"
@@ -641,7 +649,7 @@ _VERDICT_FIRST = re.compile(
     r"[\u2014\u2013:-]+\s*(?:(?:via |under |through )?(?:route|pathway) \d\W*$|insufficient|"
     r"not enough|enough|short)|^(?:pass|fail|passed|failed)\s*[\u2014\u2013:,-]"
     r"|^(?:positive|negative)\W+(?:by|on|in|from|according to) (?:my|the|your)\b"
-    r"|^not (?:good|great) news\b|^(?:good|great|bad) news (?:on|for you)\b"
+    r"|^not (?:good|great) news\b"
 )
 # One of the asker's jobs or qualifications judged: "The first one is fine; the second one
 # isn't."
@@ -656,6 +664,27 @@ _ROUTE_HOLDS = re.compile(
     r"works|applies|stands|is met|is open|is satisfied|is available)\b"
     r"|^(?:tick|ticked|cross|crossed|check)\s*[:\-\u2013\u2014]\s*(?:qualification|employment|"
     r"experience|route|level|hours|field|duration)\b"
+)
+# A verdict in brackets or after a label: "**Pathway:** 3 (meets)", "18 months counted,
+# 12 required: requirement met."; time left to go: "just 6 weeks to go".
+_TAIL_VERDICT = re.compile(
+    r"\((?:meets|met|not met|fails|failed|eligible|not eligible|ineligible|pass|fail|satisfied|"
+    r"short)\)"
+    r"|(?:[:;,\u2014\u2013] )(?:the )?(?:criteria|requirements?|route \d|pathway \d|employment "
+    r"requirement|qualification requirement) (?:met|satisfied|not met|unmet|failed)\W*$"
+)
+# "They've got it"; "Without the Dubai job your total is nine months"; "Give it five months
+# and your case will be complete".
+_CASE_SAID = re.compile(
+    r"^(?:you|they|he|she)(?:'ve| have|'s| has) (?:got|nailed|made) it\W*$"
+    r"|\bwithout (?:the |your |her |his |their )?[\w ]{1,30}?,? (?:your|her|his|their) (?:total|"
+    r"count|employment|experience) (?:is|would be|comes to|drops to|falls to)\b"
+    r"|\b(?:and|then) (?:your|the client's|his|her|their) (?:case|application|file|profile) "
+    r"(?:will|would|should) be (?:complete|ready|there|done|sorted|fine|strong enough)\b"
+)
+_TIME_TO_GO = re.compile(
+    r"\b(?:just |only )?(?:\d+|a|one|two|three|four|five|six|a few|a couple of) (?:more )?"
+    r"(?:weeks?|months?|days?|years?) (?:to go|away|left to go|short|shy)\b"
 )
 # A conclusion drawn at the end: "You need 24 and you have 31, so yes."
 _SO_VERDICT = re.compile(
@@ -812,7 +841,11 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _VERDICT_FIRST.match(body) or _VERDICT_FIRST.match(re.sub(r"^[\W_]+", "", text)):
         return True
-    if _ONE_IS.search(text) or _ROUTE_HOLDS.search(text):
+    if _ONE_IS.search(text) or _ROUTE_HOLDS.search(text) or _TAIL_VERDICT.search(text):
+        return True
+    if _CASE_SAID.search(text):
+        return True
+    if _TIME_TO_GO.search(text) and not _GENERIC.search(text):
         return True
     if _ENOUGH_FOR.search(text):
         return True

@@ -48,6 +48,9 @@ TUNING11: dict[str, Any] = yaml.safe_load(
 TUNING12: dict[str, Any] = yaml.safe_load(
     (HERE / "data" / "outcome_sentences_tuning12.yaml").read_text(encoding="utf-8")
 )
+TUNING13: dict[str, Any] = yaml.safe_load(
+    (HERE / "data" / "outcome_sentences_tuning13.yaml").read_text(encoding="utf-8")
+)
 SUMMARY = "The profile does not meet the published criteria for Customer Service Manager (149212)."
 
 
@@ -103,8 +106,18 @@ def test_ordinary_sentences_pass_untouched() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [TUNING3, TUNING4, TUNING6, TUNING7, TUNING9, TUNING10, TUNING11, TUNING12],
-    ids=["tuning3", "tuning4", "tuning6", "tuning7", "tuning9", "tuning10", "tuning11", "tuning12"],
+    [TUNING3, TUNING4, TUNING6, TUNING7, TUNING9, TUNING10, TUNING11, TUNING12, TUNING13],
+    ids=[
+        "tuning3",
+        "tuning4",
+        "tuning6",
+        "tuning7",
+        "tuning9",
+        "tuning10",
+        "tuning11",
+        "tuning12",
+        "tuning13",
+    ],
 )
 def test_the_later_tuning_sets_hold(data: dict[str, Any]) -> None:
     assert _through(data["outcome"]) == [] and _changed(data["ordinary"]) == []
