@@ -48,7 +48,8 @@ SETS = [
     ("tuning (was blind11)", DATA / "outcome_sentences_tuning11.yaml"),
     ("tuning (was blind12)", DATA / "outcome_sentences_tuning12.yaml"),
     ("tuning (was blind13)", DATA / "outcome_sentences_tuning13.yaml"),
-    ("BLIND (blind14, measured at f464e02)", DATA / "outcome_sentences_blind14.yaml"),
+    ("tuning (was blind14)", DATA / "outcome_sentences_tuning14.yaml"),
+    ("BLIND (blind15)", DATA / "outcome_sentences_blind15.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 

@@ -1,7 +1,7 @@
 """Train the outcome rule's learned head (skillcheck/data/guard/outcome_head.npz).
 
 Reads the tuning sets of sentences in tests/agent/data/ (outcome_sentences.yaml and the
-tuning3, 4, 6, 7 and 9 to 13 sets; never a blind set), prints 5-fold
+tuning3, 4, 6, 7 and 9 to 14 sets; never a blind set), prints 5-fold
 cross-validated misses and false alarms of the whole rule (patterns + head behind its gate) per
 threshold, then fits on all of them and writes the weights with a digest of the data.
 
@@ -36,6 +36,7 @@ SETS = [
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning11.yaml",
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning12.yaml",
     ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning13.yaml",
+    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning14.yaml",
 ]
 
 

@@ -46,7 +46,8 @@ _WHO = re.compile(
     r"(?:my|your|the|this|our) (?:client|candidate)(?:'s)?|he|she|he'?s|she'?s|him|his|her|hers|"
     r"(?:the|this|that|neither|either|both|our|my|your) (?:principal |primary |main |"
     r"secondary |first |second |other )?(?:applicant|candidate|client|gentleman|lady)s?|"
-    r"(?:applicant|client|candidate) (?:#?\d+|[a-z])|ur|u|"
+    r"(?:applicant|client|candidate) (?:(?:no\.? ?|number )?#?\d+|[a-z])|ur|u|"
+    r"(?:neither|either|both|none|all|each|one) of (?:them|the two|the three)|"
     r"(?:all|both|the) (?:two|three|four|five|six|seven|eight) (?:clients|applicants|candidates|"
     r"cases)|"
     r"(?:the|your|my|her|his|their) (?:husband|wife|partner|spouse|son|daughter|brother|sister|"
@@ -81,7 +82,7 @@ _TERM = (
     r"(?:is|are|'s|was|were|comes? up|came up|remains?|still|ur) (?:still |just |only |like )?"
     r"short\b|"
     r"(?:can|can't|cannot|will|won't|would|wouldn't|is|isn't|are|aren't)(?: not)? (?:be )?"
-    r"counted\b|"
+    r"counted\b(?! (?:back|from|forward|up|until|to|in|as|only|at|on))|"
     r"assess(?:es)? (?:you|him|her|them|your client) (?:as )?(?:positively|negatively|"
     r"favou?rably|suitable|unsuitable)|"
     r"(?:can|can't|cannot|could|couldn't|will|won't|would|wouldn't|should) (?:go|apply|come in|"
@@ -99,14 +100,15 @@ _TERM = (
     r"(?:has|have|'s|'ve) (?:got )?what it takes|"
     r"(?:get|gets|got|getting|make|makes|made|making) (?:it )?there\b|make it\b|made it\b|"
     r"rely on (?:route|pathway)|"
-    r"counts? (?:as|towards?|in full|fully)\b(?! (?:long as|soon as|the (?:start|beginning|end|"
+    r"(?<!what )(?<!which )counts? (?:as|towards?|in full|fully)\b(?! (?:long as|soon as|the "
+    r"(?:start|beginning|end|"
     r"date|first|last)))"
     r"(?![^.;]{0,40}\b(?:if|only if|when|provided|as long as|unless)\b)|"
     r"(?:doesn't|does not|won't|will not|wouldn't) count\b|"
     r"exceed(?:s|ed|ing)? the (?:[\w-]+ ){0,2}(?:minimum|threshold|requirements?|mark|bar)|"
     r"(?:get|gets|got|getting) through\b(?! (?:the|your|this|their) (?:form|process|steps|list|"
     r"documents|paperwork))|"
-    r"falls? (?:outside|within|inside) the (?:[\w-]+ ){0,2}window|"
+    r"(?:falls?|is|was|are|sits|lies) (?:outside|within|inside) the (?:[\w-]+ ){0,2}window|"
     r"(?:date )?deemed skilled|skilled from|skilled date)"
 )
 _TERM_RE = re.compile(rf"\b{_TERM}\b")
@@ -467,7 +469,8 @@ _ADVICE = re.compile(
 _OWN_ACT = re.compile(
     r"^(?:[\w ]{0,30}, )?(?:i'll|i will|i can(?!'t)|let me|i'm going to|i am going to|we'll|"
     r"we will)\b|^(?:so far,? |now,? |ok,? |okay,? )?(?:i have|i've got|i've|i now have)\b|"
-    r"^(?:thanks|thank you)\b|\bi (?:need|still need|would need|'d need|require)\b|"
+    r"^(?:thanks|thank you|good luck|best of luck|all the best|best wishes)\b|"
+    r"\bi (?:need|still need|would need|'d need|require)\b|"
     r"^(?:that's|this is|it's) (?:a |an )?(?:good|great|common|fair|reasonable|important|"
     r"excellent) (?:question|point|one)\b|\byour (?:question|point|concern|message)\b|"
     r"^(?:a )?(?:good|great|fair) (?:question|point)\b|"
@@ -681,7 +684,16 @@ _CASE_SAID = re.compile(
     r"count|employment|experience) (?:is|would be|comes to|drops to|falls to)\b"
     r"|\b(?:and|then) (?:your|the client's|his|her|their) (?:case|application|file|profile) "
     r"(?:will|would|should) be (?:complete|ready|there|done|sorted|fine|strong enough)\b"
+    r"|\band (?:you're|you'll be|he's|she's|they're|he'll be|she'll be|they'll be) (?:there|set|"
+    r"through|in|eligible|good|fine|covered)\b"
 )
+# "So, to your question "do I qualify?" — yes", "The answer to "am I eligible" is not yet".
+_QUOTED_ANSWER = re.compile(
+    r"\b(?:question|answer)(?: to)?[^.]{0,60}?[\"\u201d]\W*(?:is\s+)?(?:a )?(?:yes|no|not yet|"
+    r"nope)\b"
+)
+# The answer cut from its quoted question by the sentence split: '" — yes.'
+_DASH_ANSWER = re.compile(r"^\s*[\"\u201d]?\s*[\u2014\u2013]\s*(?:yes|no|nope|not yet)\b", re.I)
 _TIME_TO_GO = re.compile(
     r"\b(?:just |only )?(?:\d+|a|one|two|three|four|five|six|a few|a couple of) (?:more )?"
     r"(?:weeks?|months?|days?|years?) (?:to go|away|left to go|short|shy)\b"
@@ -835,7 +847,11 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
     if _DEICTIC_VERDICT.search(body) or _APPLIES.search(text):
         return True
     label = _WHO_LABEL.match(body)
-    if label and _WHO.search(label.group("label")) and not mention:
+    who_label = label and (
+        _WHO.search(label.group("label"))
+        or re.search(r"\b(?:applicant|client|candidate)s?$", label.group("label"))
+    )
+    if who_label and not mention:
         return True
     if _VERBLESS.match(body) or _SO_VERDICT.search(text) or _COUNT_AGAINST.search(text):
         return True
@@ -843,7 +859,7 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _ONE_IS.search(text) or _ROUTE_HOLDS.search(text) or _TAIL_VERDICT.search(text):
         return True
-    if _CASE_SAID.search(text):
+    if _CASE_SAID.search(text) or _QUOTED_ANSWER.search(text) or _DASH_ANSWER.match(sentence):
         return True
     if _TIME_TO_GO.search(text) and not _GENERIC.search(text):
         return True

@@ -51,6 +51,9 @@ TUNING12: dict[str, Any] = yaml.safe_load(
 TUNING13: dict[str, Any] = yaml.safe_load(
     (HERE / "data" / "outcome_sentences_tuning13.yaml").read_text(encoding="utf-8")
 )
+TUNING14: dict[str, Any] = yaml.safe_load(
+    (HERE / "data" / "outcome_sentences_tuning14.yaml").read_text(encoding="utf-8")
+)
 SUMMARY = "The profile does not meet the published criteria for Customer Service Manager (149212)."
 
 
@@ -106,7 +109,7 @@ def test_ordinary_sentences_pass_untouched() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [TUNING3, TUNING4, TUNING6, TUNING7, TUNING9, TUNING10, TUNING11, TUNING12, TUNING13],
+    [TUNING3, TUNING4, TUNING6, TUNING7, TUNING9, TUNING10, TUNING11, TUNING12, TUNING13, TUNING14],
     ids=[
         "tuning3",
         "tuning4",
@@ -117,6 +120,7 @@ def test_ordinary_sentences_pass_untouched() -> None:
         "tuning11",
         "tuning12",
         "tuning13",
+        "tuning14",
     ],
 )
 def test_the_later_tuning_sets_hold(data: dict[str, Any]) -> None:
