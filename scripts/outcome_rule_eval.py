@@ -49,7 +49,7 @@ SETS = [
     ("tuning (was blind12)", DATA / "outcome_sentences_tuning12.yaml"),
     ("tuning (was blind13)", DATA / "outcome_sentences_tuning13.yaml"),
     ("tuning (was blind14)", DATA / "outcome_sentences_tuning14.yaml"),
-    ("BLIND (blind15)", DATA / "outcome_sentences_blind15.yaml"),
+    ("BLIND (blind15, measured at 2023764)", DATA / "outcome_sentences_blind15.yaml"),
 ]
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 
