@@ -309,6 +309,12 @@ _SUBORDINATOR = re.compile(
 )
 
 
+def _clause_before(text: str, end: int) -> tuple[list[int], str]:
+    """Where each clause of ``text`` before ``end`` starts, and the last one up to ``end``."""
+    starts = [b.end() for b in _BOUNDARY.finditer(text, 0, end)]
+    return starts, text[starts[-1] if starts else 0 : end]
+
+
 _SPEAKER = re.compile(r"\b(?:i|we)(?:'ll|'d|'m| will| would| can| could| am)?\s+(?:\w+\s+)?$")
 _HAND_OVER = re.compile(
     r"pass(?:es|ed|ing)? (?:it|this|that|everything|them|these|those|your|the)\b"
@@ -339,8 +345,7 @@ def _claimed(text: str, match: re.Match[str]) -> bool:
     The asker must be named in the same clause (before the word, or after it before
     the next clause or condition), and the clause must not be a condition ("if ...").
     """
-    starts = [b.end() for b in _BOUNDARY.finditer(text, 0, match.start())]
-    clause = text[starts[-1] if starts else 0 : match.start()]
+    starts, clause = _clause_before(text, match.start())
     if _SUBORDINATOR.search(clause) and not _MAIN_AFTER.search(clause):
         return False
     if match.group(0).endswith("ing") and not _WHO.search(clause):
@@ -561,14 +566,12 @@ def about_own_outcome(
     one that names no one to ``unnamed`` (the same head at a stricter threshold);
     ``learned=None``: patterns only.
     """
-    if _by_pattern(sentence, asked):
+    text = _normal(sentence)
+    body = _without_lead(text)
+    if _by_pattern(sentence, text, body, asked):
         return True
     if learned is None or sentence.lstrip().startswith("#"):
         return False
-    text = _normal(sentence)
-    body = text
-    while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
-        body = stripped
     gate = _learned_gate(body) if body else None
     if gate == "named":
         return learned(sentence)
@@ -821,9 +824,17 @@ _LISTED = re.compile(
 )
 
 
-def _by_pattern(sentence: str, asked: bool) -> bool:
-    """The patterns' reading of ``sentence`` (see :func:`about_own_outcome`)."""
-    text = _normal(sentence)
+def _without_lead(text: str) -> str:
+    """``text`` (normalised) without its leading marks, list numbers and interjections."""
+    body = text
+    while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
+        body = stripped
+    return body
+
+
+def _by_pattern(sentence: str, text: str, body: str, asked: bool) -> bool:
+    """The patterns' reading of ``sentence``, given its normalised ``text`` and that
+    text's ``body`` without its lead (see :func:`about_own_outcome`)."""
     if not text:
         return False
     if _PRAISE.match(text) or (asked and _YES_NO.match(text)):
@@ -834,13 +845,11 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _UNTICKED.match(sentence) and _CASE_PART.search(text) and not _DOCUMENT.search(text):
         return True
-    if _VERDICT_LABEL.search(re.sub(r"^[\W_]+", "", text)):
+    bare = re.sub(r"^[\W_]+", "", text)
+    if _VERDICT_LABEL.search(bare):
         return True
     if _QUESTION.match(text):
         return False
-    body = text
-    while (stripped := _LEAD_NOISE.sub("", body, count=1)) != body:
-        body = stripped
     mention = sentence.lstrip()[:1] in "\"'\u201c\u2018`" or bool(_LISTED.search(text))
     if (_LEAD.match(body) and not mention) or _LABELLED.match(body) or _REPORT.search(text):
         return True
@@ -855,7 +864,7 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
         return True
     if _VERBLESS.match(body) or _SO_VERDICT.search(text) or _COUNT_AGAINST.search(text):
         return True
-    if _VERDICT_FIRST.match(body) or _VERDICT_FIRST.match(re.sub(r"^[\W_]+", "", text)):
+    if _VERDICT_FIRST.match(body) or _VERDICT_FIRST.match(bare):
         return True
     if _ONE_IS.search(text) or _ROUTE_HOLDS.search(text) or _TAIL_VERDICT.search(text):
         return True
@@ -886,8 +895,7 @@ def _by_pattern(sentence: str, asked: bool) -> bool:
             return True
     for passive in _PASSIVE.finditer(text):
         before = text[max(0, passive.start() - 60) : passive.start()]
-        starts = [b.end() for b in _BOUNDARY.finditer(text, 0, passive.start())]
-        clause = text[starts[-1] if starts else 0 : passive.start()]
+        _, clause = _clause_before(text, passive.start())
         if _SUBORDINATE.search(before) or (_MEANS.search(before) and not _WHO.search(before)):
             continue  # a condition, or a definition: "A month under means the route isn't met"
         if _SUBORDINATOR.search(clause) and not _WHO.search(clause):
