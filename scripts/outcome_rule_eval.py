@@ -24,6 +24,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from train_outcome_head import DATA, set_number, tuning_paths  # noqa: E402
+
 from skillcheck.answer_eval import load_answer_set  # noqa: E402
 from skillcheck.assistant import Assistant  # noqa: E402
 from skillcheck.config import get_settings  # noqa: E402
@@ -33,24 +35,22 @@ from skillcheck.paths import EVAL_DIR  # noqa: E402
 from skillcheck.retrieval import open_retriever  # noqa: E402
 from tests.agent.test_outcome_sentences import _changed, _through  # noqa: E402
 
-DATA = ROOT / "tests" / "agent" / "data"
-SETS = [
-    ("tuning", DATA / "outcome_sentences.yaml"),
-    ("tuning (was blind3)", DATA / "outcome_sentences_tuning3.yaml"),
-    ("tuning (was blind4)", DATA / "outcome_sentences_tuning4.yaml"),
-    ("tuning (was blind6)", DATA / "outcome_sentences_tuning6.yaml"),
-    ("tuning (was blind7)", DATA / "outcome_sentences_tuning7.yaml"),
-    # blind8 was measured once at 4964236 (22 of 304 through, 8 of 206 changed); its misses
-    # were seen, so the number printed now for it is not a blind one.
-    ("report (blind8, seen)", DATA / "outcome_sentences_blind8.yaml"),
-    ("tuning (was blind9)", DATA / "outcome_sentences_tuning9.yaml"),
-    ("tuning (was blind10)", DATA / "outcome_sentences_tuning10.yaml"),
-    ("tuning (was blind11)", DATA / "outcome_sentences_tuning11.yaml"),
-    ("tuning (was blind12)", DATA / "outcome_sentences_tuning12.yaml"),
-    ("tuning (was blind13)", DATA / "outcome_sentences_tuning13.yaml"),
-    ("tuning (was blind14)", DATA / "outcome_sentences_tuning14.yaml"),
-    ("BLIND (blind15, measured at 2023764)", DATA / "outcome_sentences_blind15.yaml"),
-]
+# blind8 was measured once at 4964236 (22 of 304 through, 8 of 206 changed); its misses
+# were seen, so the number printed now for it is not a blind one.
+SEEN = {"blind8"}
+
+
+def _sets() -> list[tuple[str, Path]]:
+    """Every tuning set, then every blind set (each file's header says when it was measured)."""
+    sets = [("tuning", DATA / "outcome_sentences.yaml")]
+    for path in tuning_paths()[1:]:
+        sets.append((f"tuning (was blind{set_number(path)})", path))
+    for path in sorted(DATA.glob("outcome_sentences_blind*.yaml"), key=set_number):
+        name = path.stem.removeprefix("outcome_sentences_")
+        sets.append((f"report ({name}, seen)" if name in SEEN else f"BLIND ({name})", path))
+    return sets
+
+
 ANSWER_SETS = ["answers", "answers_tuning2", "answers_heldout"]
 
 
@@ -62,7 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list each miss and alarm")
     args = parser.parse_args()
-    for name, path in SETS:
+    for name, path in _sets():
         if not path.is_file():
             print(f"{name}: {path.name} not present")
             continue

@@ -1,7 +1,7 @@
 """Train the outcome rule's learned head (skillcheck/data/guard/outcome_head.npz).
 
-Reads the tuning sets of sentences in tests/agent/data/ (outcome_sentences.yaml and the
-tuning3, 4, 6, 7 and 9 to 14 sets; never a blind set), prints 5-fold
+Reads the tuning sets of sentences in tests/agent/data/ (outcome_sentences.yaml and every
+outcome_sentences_tuningN.yaml; never a blind set), prints 5-fold
 cross-validated misses and false alarms of the whole rule (patterns + head behind its gate) per
 threshold, then fits on all of them and writes the weights with a digest of the data.
 
@@ -13,6 +13,7 @@ threshold, then fits on all of them and writes the weights with a digest of the 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -25,19 +26,22 @@ sys.path.insert(0, str(ROOT))
 from skillcheck import guard, outcome_head  # noqa: E402
 from skillcheck.embeddings import LocalMiniLM  # noqa: E402
 
-SETS = [
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning3.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning4.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning6.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning7.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning9.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning10.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning11.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning12.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning13.yaml",
-    ROOT / "tests" / "agent" / "data" / "outcome_sentences_tuning14.yaml",
-]
+DATA = ROOT / "tests" / "agent" / "data"
+
+
+def set_number(path: Path) -> int:
+    """The number a set's file name ends with (tuning12 -> 12; none -> 0)."""
+    found = re.search(r"(\d+)$", path.stem)
+    return int(found.group(1)) if found else 0
+
+
+def tuning_paths() -> list[Path]:
+    """Our own set, then every set that was blind once, in the order they were written."""
+    later = sorted(DATA.glob("outcome_sentences_tuning*.yaml"), key=set_number)
+    return [DATA / "outcome_sentences.yaml", *later]
+
+
+SETS = tuning_paths()
 
 
 def training_sentences() -> tuple[list[str], list[str]]:
