@@ -186,7 +186,22 @@ def _relevance_label(value: str) -> str:
 
 
 def _add(form_id: str, kind: str) -> None:
+    """The Add buttons' callback (Streamlit's on_click takes no return value)."""
     add_row(form_id, kind)
+
+
+def _block_head(form_id: str, kind: str, row: str, label: str) -> None:
+    """A row's heading ("Job 2") and its Remove button."""
+    head, remove = st.columns([5, 2], vertical_alignment="center")
+    head.markdown(f"**{label}**")
+    remove.button(
+        "Remove",
+        key=key(form_id, kind, row, "remove"),
+        on_click=remove_row,
+        args=(form_id, kind, row),
+        icon=":material/delete:",
+        help=f"Remove {label[0].lower()}{label[1:]}",
+    )
 
 
 def _qual_block(form_id: str, row: str, n: int) -> None:
@@ -194,16 +209,7 @@ def _qual_block(form_id: str, row: str, n: int) -> None:
         return key(form_id, "qual", row, name)
 
     with st.container(border=True, key=f"fq-{form_id}-{row}"):
-        head, remove = st.columns([5, 2], vertical_alignment="center")
-        head.markdown(f"**Qualification {n}**")
-        remove.button(
-            "Remove",
-            key=k("remove"),
-            on_click=remove_row,
-            args=(form_id, "qual", row),
-            icon=":material/delete:",
-            help=f"Remove qualification {n}",
-        )
+        _block_head(form_id, "qual", row, f"Qualification {n}")
         a, b = st.columns(2)
         a.text_input(f"Qualification {n}: title", key=k("title"), placeholder="Diploma of Business")
         b.selectbox(
@@ -236,16 +242,7 @@ def _job_block(form_id: str, row: str, n: int) -> None:
         return key(form_id, "job", row, name)
 
     with st.container(border=True, key=f"fj-{form_id}-{row}"):
-        head, remove = st.columns([5, 2], vertical_alignment="center")
-        head.markdown(f"**Job {n}**")
-        remove.button(
-            "Remove",
-            key=k("remove"),
-            on_click=remove_row,
-            args=(form_id, "job", row),
-            icon=":material/delete:",
-            help=f"Remove job {n}",
-        )
+        _block_head(form_id, "job", row, f"Job {n}")
         st.text_input(f"Job {n}: title", key=k("title"), placeholder="Customer Service Manager")
         a, b = st.columns(2)
         a.date_input(
